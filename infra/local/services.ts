@@ -1,0 +1,120 @@
+// Embedded stand-ins for AWS: dynalite for DynamoDB and s3rver for S3, plus the table the CDK stack defines.
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import S3rver from 's3rver';
+import { tableSchema } from '../../shared/store/table-schema';
+
+/** s3rver accepts any well-formed signature; these are the credentials shown to users. */
+export const localCredentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+export const localRegion = 'us-east-1';
+
+export interface RunningService {
+  endpoint: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startDynalite(
+  options: { port?: number; dataDir?: string } = {},
+): Promise<RunningService> {
+  const path = options.dataDir ? join(options.dataDir, 'dynamodb') : undefined;
+  if (path) mkdirSync(path, { recursive: true });
+  const server = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(path ? { path } : {}),
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export interface S3rverService extends RunningService {
+  /** Subscribes to s3rver's object events (raw key, not URL-encoded). */
+  onEvent(listener: (event: S3rverEvent) => void): void;
+}
+
+export interface S3rverEvent {
+  Records: {
+    eventName: string;
+    eventTime: string;
+    s3: {
+      bucket: { name: string };
+      object: { key: string; size?: number; eTag?: string; sequencer: string };
+    };
+  }[];
+}
+
+export async function startS3rver(options: {
+  port?: number;
+  dataDir: string;
+  bucket: string;
+}): Promise<S3rverService> {
+  const directory = join(options.dataDir, 's3');
+  mkdirSync(directory, { recursive: true });
+  const instance = new S3rver({
+    address: '127.0.0.1',
+    port: options.port ?? 0,
+    directory,
+    silent: true,
+    allowMismatchedSignatures: true,
+    vhostBuckets: false,
+    configureBuckets: [{ name: options.bucket, configs: [] }],
+  });
+  const { port } = (await instance.run()) as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    port,
+    onEvent: (listener) => instance.on('event', listener),
+    close: () => instance.close(),
+  };
+}
+
+/** Creates the table with the CDK stack's key schema unless it exists (dynalite persists it in DATA_DIR). */
+export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return;
+  } catch (error) {
+    if (!(error instanceof Error) || error.name !== 'ResourceNotFoundException') throw error;
+  }
+  const { partitionKey, sortKey, feedIndex, monthDayIndex } = tableSchema;
+  const gsi = (index: typeof feedIndex | typeof monthDayIndex) => ({
+    IndexName: index.name,
+    KeySchema: [
+      { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+      { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
+    ],
+    Projection: { ProjectionType: 'ALL' as const },
+  });
+  await client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        partitionKey,
+        sortKey,
+        feedIndex.partitionKey,
+        feedIndex.sortKey,
+        monthDayIndex.partitionKey,
+        monthDayIndex.sortKey,
+      ].map((name) => ({ AttributeName: name, AttributeType: 'S' as const })),
+      KeySchema: [
+        { AttributeName: partitionKey, KeyType: 'HASH' },
+        { AttributeName: sortKey, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [gsi(feedIndex), gsi(monthDayIndex)],
+    }),
+  );
+}

@@ -1,0 +1,201 @@
+// The local stack: dynalite + s3rver + the same Lambda handlers AWS runs, wired like the CDK stacks.
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, relative, sep } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { EventsTable } from '../../shared/store/events-table';
+import { type HttpLambda, toApiGatewayEvent, writeLambdaResult } from './http-adapter';
+import { LocalQueue, type ObjectEvent } from './notifications';
+import { ensureTable, localCredentials, localRegion, startDynalite, startS3rver } from './services';
+
+export interface LocalStackOptions {
+  port: number;
+  host: string;
+  s3Port: number;
+  dynamoPort: number;
+  dataDir: string;
+  bucket: string;
+  tableName: string;
+  publicBaseUrl?: string | undefined;
+  /** Folder of sample events loaded into an empty bucket on first start. */
+  samplesDir?: string | undefined;
+  log: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+export interface LocalStack {
+  baseUrl: string;
+  s3Endpoint: string;
+  dynamoEndpoint: string;
+  s3: S3Client;
+  store: EventsTable;
+  /** Resolves when every object event so far has been ingested or dead-lettered. */
+  drain(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const adminPaths = new Set(['/stats', '/rejections']);
+const stripQuotes = (etag: string | undefined) => etag?.replace(/"/g, '');
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const dynalite = await startDynalite({ port: options.dynamoPort, dataDir: options.dataDir });
+  const s3rver = await startS3rver({
+    port: options.s3Port,
+    dataDir: options.dataDir,
+    bucket: options.bucket,
+  });
+
+  // The handlers read their config from the environment at load, exactly as in Lambda.
+  Object.assign(process.env, {
+    TABLE_NAME: options.tableName,
+    DYNAMODB_ENDPOINT: dynalite.endpoint,
+    S3_ENDPOINT: s3rver.endpoint,
+    AWS_REGION: process.env.AWS_REGION ?? localRegion,
+    AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+  });
+  const dynamoClient = new DynamoDBClient({
+    endpoint: dynalite.endpoint,
+    region: localRegion,
+    credentials: localCredentials,
+  });
+  await ensureTable(dynamoClient, options.tableName);
+  const store = new EventsTable(DynamoDBDocumentClient.from(dynamoClient), options.tableName);
+  const s3 = new S3Client({
+    endpoint: s3rver.endpoint,
+    forcePathStyle: true,
+    region: localRegion,
+    credentials: localCredentials,
+  });
+
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const baseUrl = `http://${options.host}:${port}`;
+  process.env.PUBLIC_BASE_URL = options.publicBaseUrl ?? baseUrl;
+
+  const ingest = (await import('../../functions/ingest/handler')).handler;
+  const api: HttpLambda = (await import('../../functions/api/handler')).handler;
+  const admin: HttpLambda = (await import('../../functions/admin/handler')).handler;
+
+  const queue = new LocalQueue({
+    ingest,
+    deadLetter: async (event, sequencer, attempts) => {
+      options.log('ingestion failed after retries; recorded as a rejection', { key: event.key, attempts });
+      await store.putRejection(
+        { key: event.key, sequencer },
+        'retries-exhausted',
+        `ingestion failed ${attempts} times; see the logs for the cause`,
+      );
+    },
+    onError: (error) => options.log('ingest invocation failed', { error: String(error) }),
+  });
+  s3rver.onEvent((notification) => {
+    for (const record of notification.Records) {
+      const { key, size, eTag } = record.s3.object;
+      queue.send({
+        eventName: record.eventName,
+        bucket: record.s3.bucket.name,
+        key,
+        ...(size !== undefined ? { size } : {}),
+        ...(eTag ? { eTag: stripQuotes(eTag) } : {}),
+      });
+    }
+  });
+
+  server.on('request', (req, res) => {
+    toApiGatewayEvent(req)
+      .then((event) => (adminPaths.has(event.rawPath) ? admin : api)(event))
+      .then((result) => writeLambdaResult(res, result))
+      .catch((error: unknown) => {
+        options.log('local HTTP adapter failed', { error: String(error) });
+        res.statusCode = 500;
+        res.end();
+      });
+  });
+
+  await reconcile(s3, store, options.bucket, queue, options.log);
+  await loadSamplesOnFirstStart(s3, options);
+
+  return {
+    baseUrl,
+    s3Endpoint: s3rver.endpoint,
+    dynamoEndpoint: dynalite.endpoint,
+    s3,
+    store,
+    drain: () => queue.drain(),
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await Promise.race([queue.drain(), new Promise((resolve) => setTimeout(resolve, 5_000))]);
+      queue.close();
+      s3.destroy();
+      dynamoClient.destroy();
+      await s3rver.close();
+      await dynalite.close();
+    },
+  };
+}
+
+/** Every object the table does not reflect (missing, deleted or a different ETag) is ingested again. */
+async function reconcile(
+  s3: S3Client,
+  store: EventsTable,
+  bucket: string,
+  queue: LocalQueue,
+  log: LocalStackOptions['log'],
+): Promise<void> {
+  let token: string | undefined;
+  let queued = 0;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
+    for (const object of page.Contents ?? []) {
+      if (!object.Key) continue;
+      const eTag = stripQuotes(object.ETag);
+      const state = await store.objectState(object.Key);
+      if (state && state.state !== 'deleted' && (!eTag || state.eTag === eTag)) continue;
+      const event: ObjectEvent = { eventName: 'ObjectCreated:Put', bucket, key: object.Key };
+      if (object.Size !== undefined) event.size = object.Size;
+      if (eTag) event.eTag = eTag;
+      queue.send(event);
+      queued++;
+    }
+    token = page.NextContinuationToken;
+  } while (token);
+  if (queued > 0) log('reconciling objects the table did not reflect', { objects: queued });
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = join(dir, name);
+    if (name.startsWith('.') || name === 'README.md') return [];
+    return statSync(full).isDirectory() ? filesUnder(full) : [full];
+  });
+}
+
+async function loadSamplesOnFirstStart(s3: S3Client, options: LocalStackOptions): Promise<void> {
+  const marker = join(options.dataDir, '.samples-loaded');
+  if (!options.samplesDir || existsSync(marker) || !existsSync(options.samplesDir)) return;
+  const files = filesUnder(options.samplesDir);
+  for (const file of files) {
+    const key = relative(options.samplesDir, file).split(sep).join('/');
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: options.bucket,
+        Key: key,
+        Body: readFileSync(file),
+        ContentType: 'text/markdown; charset=utf-8',
+      }),
+    );
+  }
+  writeFileSync(marker, `${new Date().toISOString()}\n`);
+  options.log('loaded sample events', { files: files.length });
+}

@@ -1,0 +1,36 @@
+// Configuration, read once from the environment, typed and validated so a bad deploy fails at cold start.
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses `env` with `schema`, or throws one readable error naming every bad variable. */
+export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`,
+    );
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}
+
+const tableName = z.string().min(1, 'TABLE_NAME is required');
+
+export const ingestConfigSchema = z.object({
+  TABLE_NAME: tableName,
+  MAX_OBJECT_BYTES: z.coerce.number().int().positive().default(1_048_576),
+});
+
+export const apiConfigSchema = z.object({
+  TABLE_NAME: tableName,
+  /** Absolute base URL for links in feeds; when unset it is derived from the request's host. */
+  PUBLIC_BASE_URL: z.url().optional(),
+});
+
+export const adminConfigSchema = z.object({ TABLE_NAME: tableName });
+
+export type IngestConfig = z.infer<typeof ingestConfigSchema>;
+export type ApiConfig = z.infer<typeof apiConfigSchema>;

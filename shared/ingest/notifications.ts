@@ -1,0 +1,86 @@
+// Reads S3 event notifications out of SQS message bodies, in the shape AWS delivers for S3 → SQS.
+import { z } from 'zod';
+
+const s3RecordSchema = z.object({
+  eventName: z.string(),
+  eventTime: z.string().optional(),
+  s3: z.object({
+    bucket: z.object({ name: z.string().min(1) }),
+    object: z.object({
+      key: z.string().min(1),
+      size: z.number().int().nonnegative().optional(),
+      eTag: z.string().optional(),
+      versionId: z.string().optional(),
+      sequencer: z.string().regex(/^[0-9A-Fa-f]+$/, 'sequencer must be hex'),
+    }),
+  }),
+});
+
+const notificationSchema = z.union([
+  z.object({ Event: z.literal('s3:TestEvent') }).loose(),
+  z.object({ Records: z.array(s3RecordSchema) }),
+]);
+
+export interface ObjectNotification {
+  action: 'put' | 'delete';
+  bucket: string;
+  /** The decoded key: S3 sends it form-encoded (`+` for space, UTF-8 percent-escaped). */
+  key: string;
+  sequencer: string;
+  size?: number;
+  eTag?: string;
+  versionId?: string;
+}
+
+export class MalformedNotificationError extends Error {
+  override name = 'MalformedNotificationError';
+}
+
+/** S3 encodes keys in notifications like an HTML form value. */
+export function decodeS3Key(encoded: string): string {
+  return decodeURIComponent(encoded.replace(/\+/g, ' '));
+}
+
+/** The object notifications in one SQS message body; `s3:TestEvent` yields none. */
+export function parseNotificationBody(body: string): ObjectNotification[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    throw new MalformedNotificationError('message body is not JSON');
+  }
+  const parsed = notificationSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new MalformedNotificationError(`not an S3 event notification: ${parsed.error.issues[0]?.message}`);
+  }
+  if (!('Records' in parsed.data) || !Array.isArray(parsed.data.Records)) return [];
+  const records: z.infer<typeof s3RecordSchema>[] = parsed.data.Records;
+  return records.flatMap((record): ObjectNotification[] => {
+    const action = record.eventName.startsWith('ObjectRemoved')
+      ? 'delete'
+      : record.eventName.startsWith('ObjectCreated')
+        ? 'put'
+        : undefined;
+    if (!action) return [];
+    let key: string;
+    try {
+      key = decodeS3Key(record.s3.object.key);
+    } catch {
+      throw new MalformedNotificationError(
+        `object key is not valid percent-encoding: ${record.s3.object.key}`,
+      );
+    }
+    const { size, eTag, versionId, sequencer } = record.s3.object;
+    return [
+      {
+        action,
+        bucket: record.s3.bucket.name,
+        key,
+        sequencer,
+        ...(size !== undefined ? { size } : {}),
+        ...(eTag ? { eTag } : {}),
+        ...(versionId ? { versionId } : {}),
+      },
+    ];
+  });
+}

@@ -1,0 +1,688 @@
+// The only module that knows the table's item shapes: ingestion writes and every read the API serves.
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import type { NewsEvent, RejectionReason } from '../domain/event';
+import { type Contribution, mergeContributions } from '../domain/merge';
+import { topicSlug } from '../domain/topics';
+import { decodeCursor, encodeCursor } from '../http/cursor';
+import { batchWrite, defaultRetryPolicy, type RetryPolicy, type WriteRequest } from './batch-write';
+import { tableSchema } from './table-schema';
+
+export interface StoredEvent extends NewsEvent {
+  /** ISO time of the last change to the event's content. */
+  updatedAt: string;
+}
+
+/** One version of one S3 object, as named by its notification. */
+export interface ObjectVersion {
+  key: string;
+  /** S3 `sequencer`: hex, comparable between events of the same key after left-padding. */
+  sequencer: string;
+  eTag?: string;
+  versionId?: string;
+}
+
+export type ObjectStateName = 'events' | 'rejected' | 'deleted';
+
+export interface ObjectState {
+  key: string;
+  sequencer: string;
+  state: ObjectStateName;
+  eventIds: string[];
+  eTag?: string;
+  at: string;
+}
+
+export type ApplyOutcome = { status: 'applied'; eventIds: string[] } | { status: 'stale' };
+
+export interface Rejection {
+  key: string;
+  /** A parse rejection, or an ingestion failure that outlived its retries. */
+  reason: RejectionReason | 'malformed-notification' | 'retries-exhausted';
+  detail: string;
+  at: string;
+}
+
+export interface TopicSummary {
+  slug: string;
+  label: string;
+  events: number;
+  updated: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque cursor for the next page; absent on the last page. */
+  next?: string;
+}
+
+export interface PageRequest {
+  limit: number;
+  cursor?: string;
+}
+
+export interface EventsTableOptions {
+  now?: () => Date;
+  retry?: RetryPolicy;
+}
+
+const { partitionKey: PK, sortKey: SK, feedIndex, monthDayIndex } = tableSchema;
+const FEED_PARTITION = 'FEED';
+const TOPICS_PARTITION = 'TOPICS';
+const REJECTIONS_PARTITION = 'REJECTION';
+// Merges retry when another writer changed the same event meanwhile; contention on one event is rare.
+const MAX_MERGE_ATTEMPTS = 8;
+
+const eventKey = (id: string) => ({ [PK]: `EVENT#${id}`, [SK]: 'EVENT' });
+const objectKey = (key: string) => ({ [PK]: `OBJECT#${key}`, [SK]: 'OBJECT' });
+const contributionKey = (id: string, key: string) => ({ [PK]: `EVENT#${id}`, [SK]: `SRC#${key}` });
+const rejectionKey = (key: string) => ({ [PK]: REJECTIONS_PARTITION, [SK]: key });
+const topicMetaKey = (slug: string) => ({ [PK]: TOPICS_PARTITION, [SK]: slug });
+const sortKeyOf = (event: NewsEvent) => `${event.date}#${event.id}`;
+const monthDayOf = (date: string) => date.slice(5);
+
+/** S3 sequencers differ in length; compare them as left-padded hex. */
+export function compareSequencers(a: string, b: string): number {
+  const width = Math.max(a.length, b.length);
+  const left = a.toUpperCase().padStart(width, '0');
+  const right = b.toUpperCase().padStart(width, '0');
+  return left < right ? -1 : left > right ? 1 : 0;
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+function membershipId(slug: string, sortKey: string): string {
+  return `${slug}|${sortKey}`;
+}
+
+function parseMembership(id: string): { slug: string; sortKey: string } {
+  const bar = id.indexOf('|');
+  return { slug: id.slice(0, bar), sortKey: id.slice(bar + 1) };
+}
+
+const stringKey = z.record(z.string(), z.string());
+
+export class EventsTable {
+  private readonly now: () => Date;
+  private readonly retry: RetryPolicy;
+
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    options: EventsTableOptions = {},
+  ) {
+    this.now = options.now ?? (() => new Date());
+    this.retry = options.retry ?? defaultRetryPolicy;
+  }
+
+  // ---------------------------------------------------------------- ingestion
+
+  async objectState(key: string): Promise<ObjectState | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: objectKey(key), ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    return {
+      key,
+      sequencer: Item.seq,
+      state: Item.state,
+      eventIds: Item.eventIds ?? [],
+      at: Item.at,
+      ...(Item.eTag ? { eTag: Item.eTag } : {}),
+    };
+  }
+
+  /** Makes the table reflect this object version's events; older versions never overwrite newer ones. */
+  putEvents(version: ObjectVersion, contributions: Contribution[]): Promise<ApplyOutcome> {
+    return this.apply(version, 'events', contributions);
+  }
+
+  /** Records why an object version could not be ingested; its earlier events (if any) are withdrawn. */
+  putRejection(version: ObjectVersion, reason: Rejection['reason'], detail: string): Promise<ApplyOutcome> {
+    return this.apply(version, 'rejected', [], { reason, detail });
+  }
+
+  /** The object was deleted: withdraw everything it contributed, leaving a tombstone for ordering. */
+  deleteObject(version: ObjectVersion): Promise<ApplyOutcome> {
+    return this.apply(version, 'deleted', []);
+  }
+
+  private async apply(
+    version: ObjectVersion,
+    state: ObjectStateName,
+    contributions: Contribution[],
+    rejection?: { reason: Rejection['reason']; detail: string },
+  ): Promise<ApplyOutcome> {
+    const at = this.now().toISOString();
+    const eventIds = [...new Set(contributions.map((c) => c.event.id))];
+
+    // 1. Claim the object at this sequencer. Equal sequencers pass so a redelivery can finish a crashed attempt.
+    const previous = await this.claimObject(version, state, eventIds, at);
+    if (previous === 'stale') return { status: 'stale' };
+    const withdrawn = [...new Set([...previous.eventIds, ...previous.pendingIds])].filter(
+      (id) => !eventIds.includes(id),
+    );
+
+    // 2. This object's own items, each conditional on the sequencer.
+    for (const contribution of contributions) {
+      const written = await this.conditionalWrite(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...contributionKey(contribution.event.id, version.key),
+            seq: version.sequencer,
+            kind: contribution.kind,
+            event: contribution.event,
+            at,
+          },
+          ConditionExpression: 'attribute_not_exists(seq) OR seq <= :seq',
+          ExpressionAttributeValues: { ':seq': version.sequencer },
+        }),
+      );
+      if (!written) return { status: 'stale' };
+    }
+    for (const id of withdrawn) await this.withdrawContribution(id, version);
+    await this.writeRejection(version, rejection, at);
+
+    // 3. Re-merge every event this object touches, now or before.
+    for (const id of [...eventIds, ...withdrawn]) await this.remerge(id, at);
+
+    // 4. A newer version may have claimed the object while we wrote; make sure we left nothing behind.
+    const current = await this.objectState(version.key);
+    if (current && current.sequencer !== version.sequencer) {
+      for (const id of eventIds.filter((id) => !current.eventIds.includes(id))) {
+        await this.withdrawContribution(id, version);
+        await this.remerge(id, at);
+      }
+      return { status: 'stale' };
+    }
+    await this.client
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: objectKey(version.key),
+          UpdateExpression: 'SET pendingIds = :none',
+          ConditionExpression: 'seq = :seq',
+          ExpressionAttributeValues: { ':none': [], ':seq': version.sequencer },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!isConditionFailure(error)) throw error;
+      });
+    return { status: 'applied', eventIds };
+  }
+
+  private async claimObject(
+    version: ObjectVersion,
+    state: ObjectStateName,
+    eventIds: string[],
+    at: string,
+  ): Promise<{ eventIds: string[]; pendingIds: string[] } | 'stale'> {
+    const before = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: objectKey(version.key), ConsistentRead: true }),
+    );
+    const old = before.Item;
+    if (old && compareSequencers(old.seq, version.sequencer) > 0) return 'stale';
+    const oldEventIds: string[] = old?.eventIds ?? [];
+    const oldPending: string[] = old?.pendingIds ?? [];
+    // Remember what must still be withdrawn, so a crash between claim and cleanup is finished on redelivery.
+    const pendingIds = [...new Set([...oldEventIds, ...oldPending])].filter((id) => !eventIds.includes(id));
+    const claimed = await this.conditionalWrite(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...objectKey(version.key),
+          key: version.key,
+          seq: version.sequencer,
+          state,
+          eventIds,
+          pendingIds,
+          at,
+          ...(version.eTag ? { eTag: version.eTag } : {}),
+          ...(version.versionId ? { versionId: version.versionId } : {}),
+        },
+        ConditionExpression: old ? 'seq = :oldSeq' : 'attribute_not_exists(seq)',
+        ExpressionAttributeValues: old ? { ':oldSeq': old.seq } : undefined,
+      }),
+    );
+    if (!claimed) return this.claimObject(version, state, eventIds, at);
+    return { eventIds: oldEventIds, pendingIds: oldPending };
+  }
+
+  private async withdrawContribution(id: string, version: ObjectVersion): Promise<void> {
+    await this.conditionalWrite(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: contributionKey(id, version.key),
+        ConditionExpression: 'attribute_not_exists(seq) OR seq <= :seq',
+        ExpressionAttributeValues: { ':seq': version.sequencer },
+      }),
+    );
+  }
+
+  private async writeRejection(
+    version: ObjectVersion,
+    rejection: { reason: Rejection['reason']; detail: string } | undefined,
+    at: string,
+  ): Promise<void> {
+    const condition = {
+      ConditionExpression: 'attribute_not_exists(seq) OR seq <= :seq',
+      ExpressionAttributeValues: { ':seq': version.sequencer },
+    };
+    if (rejection) {
+      await this.conditionalWrite(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...rejectionKey(version.key), key: version.key, seq: version.sequencer, at, ...rejection },
+          ...condition,
+        }),
+      );
+    } else {
+      await this.conditionalWrite(
+        new DeleteCommand({ TableName: this.tableName, Key: rejectionKey(version.key), ...condition }),
+      );
+    }
+  }
+
+  /** Runs a conditional single-item write; false when the condition (a newer sequencer) refused it. */
+  private async conditionalWrite(command: PutCommand | DeleteCommand): Promise<boolean> {
+    try {
+      if (command instanceof PutCommand) await this.client.send(command);
+      else await this.client.send(command);
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Recomputes one event from all its contributions and rewrites its derived items (topic memberships,
+   * topic counts). Optimistic: the event item carries `rev`, and the write only lands if no other
+   * writer changed the event since we read it. Memberships are written with BatchWriteItem.
+   */
+  async remerge(id: string, at: string = this.now().toISOString()): Promise<void> {
+    const writtenByUs = new Set<string>();
+    for (let attempt = 0; attempt < MAX_MERGE_ATTEMPTS; attempt++) {
+      const { Item: current } = await this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: eventKey(id), ConsistentRead: true }),
+      );
+      const rev: number = current?.rev ?? 0;
+      const oldMemberships: string[] = current?.memberships ?? [];
+      const contributions = await this.contributionsOf(id);
+      const merged = mergeContributions(contributions);
+      const previousDoc = current?.doc as StoredEvent | undefined;
+      const doc = merged ? stamp(merged, previousDoc, at) : undefined;
+      const memberships = doc
+        ? doc.topics.map((label) => membershipId(topicSlug(label), sortKeyOf(doc)))
+        : [];
+
+      const revCondition = current
+        ? { ConditionExpression: 'rev = :rev', ExpressionAttributeValues: { ':rev': rev } }
+        : { ConditionExpression: 'attribute_not_exists(rev)' };
+      const landed = await this.conditionalWrite(
+        doc
+          ? new PutCommand({
+              TableName: this.tableName,
+              Item: {
+                ...eventKey(id),
+                id,
+                rev: rev + 1,
+                doc,
+                memberships,
+                [feedIndex.partitionKey]: FEED_PARTITION,
+                [feedIndex.sortKey]: sortKeyOf(doc),
+                [monthDayIndex.partitionKey]: `MD#${monthDayOf(doc.date)}`,
+                [monthDayIndex.sortKey]: sortKeyOf(doc),
+              },
+              ...revCondition,
+            })
+          : new DeleteCommand({ TableName: this.tableName, Key: eventKey(id), ...revCondition }),
+      );
+      if (!landed) continue;
+
+      const stale = [...new Set([...oldMemberships, ...writtenByUs])].filter((m) => !memberships.includes(m));
+      const requests: WriteRequest[] = [
+        ...stale.map((m) => {
+          const { slug, sortKey } = parseMembership(m);
+          return { DeleteRequest: { Key: { [PK]: `TOPIC#${slug}`, [SK]: sortKey } } };
+        }),
+        ...(doc ? memberships.map((m) => ({ PutRequest: { Item: this.membershipItem(m, doc) } })) : []),
+      ];
+      await batchWrite(this.client, this.tableName, requests, this.retry);
+      for (const m of memberships) writtenByUs.add(m);
+
+      const touchedTopics = new Set([...stale, ...memberships].map((m) => parseMembership(m).slug));
+      await this.refreshTopics(touchedTopics, doc, at);
+
+      // Someone re-merged after us: run again so whatever we wrote late is reconciled with their view.
+      const { Item: after } = await this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: eventKey(id), ConsistentRead: true }),
+      );
+      if (doc ? after?.rev === rev + 1 : !after) return;
+    }
+    throw new Error(`event ${id} kept changing during merge`);
+  }
+
+  private membershipItem(membership: string, doc: StoredEvent): Record<string, unknown> {
+    const { slug, sortKey } = parseMembership(membership);
+    return {
+      [PK]: `TOPIC#${slug}`,
+      [SK]: sortKey,
+      doc,
+      [monthDayIndex.partitionKey]: `MD#${monthDayOf(doc.date)}#T#${slug}`,
+      [monthDayIndex.sortKey]: sortKey,
+    };
+  }
+
+  private async contributionsOf(id: string): Promise<Contribution[]> {
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :src)',
+      ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
+      ExpressionAttributeValues: { ':pk': `EVENT#${id}`, ':src': 'SRC#' },
+      ConsistentRead: true,
+    });
+    return items.map((item) => ({
+      objectKey: String(item[SK]).slice('SRC#'.length),
+      kind: item.kind as Contribution['kind'],
+      event: item.event as NewsEvent,
+    }));
+  }
+
+  /** Topic counts are recounted, not incremented, so retries and races cannot make them drift. */
+  private async refreshTopics(slugs: Set<string>, doc: StoredEvent | undefined, at: string): Promise<void> {
+    for (const slug of slugs) {
+      const count = await this.countQuery({
+        TableName: this.tableName,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': PK },
+        ExpressionAttributeValues: { ':pk': `TOPIC#${slug}` },
+        ConsistentRead: true,
+      });
+      if (count === 0) {
+        await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: topicMetaKey(slug) }));
+        continue;
+      }
+      const label = doc?.topics.find((l) => topicSlug(l) === slug);
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: topicMetaKey(slug),
+          // The first label seen for a slug stays, so `Zürich` is not renamed by a later `Zurich`.
+          UpdateExpression: 'SET events = :count, updated = :now, label = if_not_exists(label, :label)',
+          ExpressionAttributeValues: { ':count': count, ':now': at, ':label': label ?? slug },
+        }),
+      );
+    }
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  async getEvent(id: string): Promise<StoredEvent | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: eventKey(id) }));
+    return Item?.doc as StoredEvent | undefined;
+  }
+
+  /** Newest events of one topic. */
+  topicEvents(slug: string, page: PageRequest): Promise<Page<StoredEvent>> {
+    return this.docPage(
+      { KeyConditionExpression: '#pk = :pk', ExpressionAttributeNames: { '#pk': PK } },
+      { ':pk': `TOPIC#${slug}` },
+      page,
+    );
+  }
+
+  /** Newest events of all topics. */
+  allEvents(page: PageRequest): Promise<Page<StoredEvent>> {
+    return this.docPage(
+      {
+        IndexName: feedIndex.name,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': feedIndex.partitionKey },
+      },
+      { ':pk': FEED_PARTITION },
+      page,
+    );
+  }
+
+  /**
+   * Events of the given stored month-days (`MM-DD`) across years, newest first, optionally of one topic.
+   * Several month-days only happen for Feb 29 in common years; those partitions are small (one day a
+   * year), so they are read whole, merged, and paged by offset.
+   */
+  async monthDayEvents(
+    monthDays: string[],
+    filter: { topic?: string | undefined; beforeYear?: number | undefined },
+    page: PageRequest,
+  ): Promise<Page<StoredEvent>> {
+    const { topic, beforeYear } = filter;
+    const partitionOf = (monthDay: string) => (topic ? `MD#${monthDay}#T#${topic}` : `MD#${monthDay}`);
+    // Sort keys start with the date, so "earlier years only" is a key condition, not a filter.
+    const query = {
+      IndexName: monthDayIndex.name,
+      KeyConditionExpression: beforeYear ? '#pk = :pk AND #sk < :before' : '#pk = :pk',
+      ExpressionAttributeNames: {
+        '#pk': monthDayIndex.partitionKey,
+        ...(beforeYear ? { '#sk': monthDayIndex.sortKey } : {}),
+      },
+    };
+    const valuesFor = (monthDay: string) => ({
+      ':pk': partitionOf(monthDay),
+      ...(beforeYear ? { ':before': String(beforeYear).padStart(4, '0') } : {}),
+    });
+    const [single] = monthDays;
+    if (monthDays.length === 1 && single) return this.docPage(query, valuesFor(single), page);
+
+    const partition = monthDays.map(partitionOf).join('+');
+    const offset = page.cursor
+      ? decodeCursor(page.cursor, z.object({ p: z.literal(partition), o: z.number().int().nonnegative() })).o
+      : 0;
+    const all = (
+      await Promise.all(
+        monthDays.map((monthDay) =>
+          this.queryAll({
+            TableName: this.tableName,
+            ...query,
+            ExpressionAttributeValues: valuesFor(monthDay),
+          }),
+        ),
+      )
+    )
+      .flat()
+      .map((item) => item.doc as StoredEvent)
+      .sort((a, b) => sortKeyOf(b).localeCompare(sortKeyOf(a)));
+    const items = all.slice(offset, offset + page.limit);
+    const nextOffset = offset + page.limit;
+    return nextOffset < all.length
+      ? { items, next: encodeCursor({ p: partition, o: nextOffset }) }
+      : { items };
+  }
+
+  async getTopic(slug: string): Promise<TopicSummary | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: topicMetaKey(slug) }),
+    );
+    return Item ? toTopicSummary(Item) : undefined;
+  }
+
+  /** Topics by slug; `labelPrefix` matches the label's start case-insensitively. */
+  async listTopics(labelPrefix: string | undefined, page: PageRequest): Promise<Page<TopicSummary>> {
+    const prefix = labelPrefix?.trim().toLocaleLowerCase();
+    // The slug is derived from the label, so a label prefix narrows to a slug prefix; the label test is exact.
+    const slugPrefix = prefix && /[\p{L}\p{N}]/u.test(prefix) ? topicSlug(prefix).replace(/-+$/, '') : '';
+    const result = await this.queryPage(
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: slugPrefix ? '#pk = :pk AND begins_with(#sk, :prefix)' : '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': PK, ...(slugPrefix ? { '#sk': SK } : {}) },
+        ExpressionAttributeValues: {
+          ':pk': TOPICS_PARTITION,
+          ...(slugPrefix ? { ':prefix': slugPrefix } : {}),
+        },
+      },
+      page,
+      (item) => !prefix || String(item.label).toLocaleLowerCase().startsWith(prefix),
+    );
+    return { items: result.items.map(toTopicSummary), ...(result.next ? { next: result.next } : {}) };
+  }
+
+  async listRejections(page: PageRequest): Promise<Page<Rejection>> {
+    const result = await this.queryPage(
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': PK },
+        ExpressionAttributeValues: { ':pk': REJECTIONS_PARTITION },
+      },
+      page,
+    );
+    return {
+      items: result.items.map((item) => ({
+        key: String(item.key),
+        reason: item.reason as Rejection['reason'],
+        detail: String(item.detail),
+        at: String(item.at),
+      })),
+      ...(result.next ? { next: result.next } : {}),
+    };
+  }
+
+  async stats(): Promise<{ events: number; topics: number; rejected: number }> {
+    const count = (partition: string, indexName?: string) =>
+      this.countQuery({
+        TableName: this.tableName,
+        ...(indexName ? { IndexName: indexName } : {}),
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': indexName ? feedIndex.partitionKey : PK },
+        ExpressionAttributeValues: { ':pk': partition },
+      });
+    const [events, topics, rejected] = await Promise.all([
+      count(FEED_PARTITION, feedIndex.name),
+      count(TOPICS_PARTITION),
+      count(REJECTIONS_PARTITION),
+    ]);
+    return { events, topics, rejected };
+  }
+
+  // ---------------------------------------------------------------- query plumbing
+
+  private async docPage(
+    query: Omit<QueryCommandInput, 'TableName' | 'ExpressionAttributeValues'>,
+    values: Record<string, unknown>,
+    page: PageRequest,
+  ): Promise<Page<StoredEvent>> {
+    const result = await this.queryPage(
+      { TableName: this.tableName, ...query, ExpressionAttributeValues: values, ScanIndexForward: false },
+      page,
+    );
+    return {
+      items: result.items.map((item) => item.doc as StoredEvent),
+      ...(result.next ? { next: result.next } : {}),
+    };
+  }
+
+  /**
+   * One page of a Query. The cursor is the last returned item's key, bound to the query's partition so a
+   * cursor from one listing can't be replayed against another. With a filter, DynamoDB may return short
+   * pages, so it keeps reading until the page is full or the partition ends.
+   */
+  private async queryPage(
+    input: QueryCommandInput,
+    page: PageRequest,
+    keep: (item: Record<string, unknown>) => boolean = () => true,
+  ): Promise<Page<Record<string, unknown>>> {
+    const partition = String(Object.values(input.ExpressionAttributeValues ?? {})[0]);
+    let startKey = page.cursor ? this.decodeStartKey(page.cursor, partition) : undefined;
+    const items: Record<string, unknown>[] = [];
+    do {
+      const result = await this.client.send(
+        new QueryCommand({ ...input, Limit: page.limit + 1 - items.length, ExclusiveStartKey: startKey }),
+      );
+      for (const item of result.Items ?? []) {
+        if (!keep(item)) continue;
+        items.push(item);
+      }
+      startKey = result.LastEvaluatedKey;
+    } while (startKey && items.length <= page.limit);
+
+    const more = items.length > page.limit;
+    const pageItems = items.slice(0, page.limit);
+    const last = pageItems.at(-1);
+    if (!more || !last) return { items: pageItems };
+    return { items: pageItems, next: encodeCursor({ p: partition, k: this.keyOf(last, input.IndexName) }) };
+  }
+
+  private keyOf(item: Record<string, unknown>, indexName: string | undefined): Record<string, string> {
+    const names: string[] = [PK, SK];
+    if (indexName === feedIndex.name) names.push(feedIndex.partitionKey, feedIndex.sortKey);
+    if (indexName === monthDayIndex.name) names.push(monthDayIndex.partitionKey, monthDayIndex.sortKey);
+    return Object.fromEntries(names.map((name) => [name, String(item[name])]));
+  }
+
+  private decodeStartKey(cursor: string, partition: string): Record<string, string> {
+    const decoded = decodeCursor(cursor, z.object({ p: z.literal(partition), k: stringKey }));
+    return decoded.k;
+  }
+
+  private async queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const result = await this.client.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+      items.push(...(result.Items ?? []));
+      startKey = result.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+
+  private async countQuery(input: QueryCommandInput): Promise<number> {
+    let count = 0;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const result = await this.client.send(
+        new QueryCommand({ ...input, Select: 'COUNT', ExclusiveStartKey: startKey }),
+      );
+      count += result.Count ?? 0;
+      startKey = result.LastEvaluatedKey;
+    } while (startKey);
+    return count;
+  }
+}
+
+/** Keeps `updatedAt` when nothing but the stamp would change, so re-ingesting a file keeps feed validators. */
+function stamp(event: NewsEvent, previous: StoredEvent | undefined, at: string): StoredEvent {
+  if (previous) {
+    const { updatedAt, ...previousContent } = previous;
+    if (canonicalJson(previousContent) === canonicalJson(event)) return previous;
+  }
+  return { ...event, updatedAt: at };
+}
+
+/** JSON with sorted keys: DynamoDB does not keep map attribute order. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner) =>
+    inner && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => a.localeCompare(b)))
+      : inner,
+  );
+}
+
+function toTopicSummary(item: Record<string, unknown>): TopicSummary {
+  return {
+    slug: String(item[SK]),
+    label: String(item.label),
+    events: Number(item.events),
+    updated: String(item.updated),
+  };
+}

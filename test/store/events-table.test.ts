@@ -1,0 +1,283 @@
+// The store against dynalite: merging, replacement, deletion, sequencer ordering and paging.
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { compareSequencers, EventsTable } from '../../shared/store/events-table';
+import { fileContribution, listingContribution, makeEvent, steppingClock } from '../support/events';
+import { type LocalDynamo, startLocalDynamo } from '../support/local-aws';
+
+let dynamo: LocalDynamo;
+let tableName: string;
+let store: EventsTable;
+
+beforeAll(async () => {
+  dynamo = await startLocalDynamo();
+});
+afterAll(async () => {
+  await dynamo.close();
+});
+beforeEach(async () => {
+  tableName = await dynamo.newTable();
+  store = new EventsTable(dynamo.doc, tableName, { now: steppingClock() });
+});
+
+async function allItems(): Promise<Record<string, unknown>[]> {
+  const { Items = [] } = await dynamo.doc.send(new ScanCommand({ TableName: tableName }));
+  return Items;
+}
+
+const fileKey = 'news/2007/07/9/siege.md';
+const listingKey = 'news/2007/07/9/index.md';
+const siege = makeEvent('2007-07-09/siege', {
+  title: 'Lal Masjid siege talks fail',
+  description: 'Negotiations end without progress.',
+  sources: [{ name: 'Al Jazeera', url: 'https://example.org/aj' }],
+  topics: ['Islamabad', 'Red Mosque'],
+});
+
+describe('compareSequencers', () => {
+  it('compares hex of different lengths after padding', () => {
+    expect(compareSequencers('0A', 'A')).toBe(0);
+    expect(compareSequencers('FF', '100')).toBe(-1);
+    expect(compareSequencers('0062E99A88DC407297', '0062E99A88DC407296')).toBe(1);
+  });
+});
+
+describe('EventsTable', () => {
+  it('stores an event and indexes it by topic, month-day and the all-events feed', async () => {
+    // Act
+    const outcome = await store.putEvents({ key: fileKey, sequencer: '01' }, [
+      fileContribution(fileKey, siege),
+    ]);
+
+    // Assess
+    expect(outcome).toEqual({ status: 'applied', eventIds: [siege.id] });
+    const stored = await store.getEvent(siege.id);
+    expect(stored).toMatchObject({ id: siege.id, title: siege.title, topics: ['Islamabad', 'Red Mosque'] });
+    expect(stored?.updatedAt).toBe('2026-11-25T12:00:00.000Z');
+    expect((await store.topicEvents('islamabad', { limit: 10 })).items.map((e) => e.id)).toEqual([siege.id]);
+    expect((await store.allEvents({ limit: 10 })).items.map((e) => e.id)).toEqual([siege.id]);
+    expect((await store.monthDayEvents(['07-09'], {}, { limit: 10 })).items.map((e) => e.id)).toEqual([
+      siege.id,
+    ]);
+    expect(
+      (await store.monthDayEvents(['07-09'], { topic: 'red-mosque' }, { limit: 10 })).items,
+    ).toHaveLength(1);
+    expect((await store.monthDayEvents(['07-09'], { topic: 'elsewhere' }, { limit: 10 })).items).toHaveLength(
+      0,
+    );
+    expect(await store.getTopic('red-mosque')).toMatchObject({ label: 'Red Mosque', events: 1 });
+  });
+
+  it('merges a listing entry with the event file: topics unite, blanks never overwrite', async () => {
+    // Prepare
+    const entry = makeEvent(siege.id, { title: '', topics: ['Pakistan', 'Islamabad'] });
+
+    // Act: listing after the file, then the other way round on a second table.
+    await store.putEvents({ key: fileKey, sequencer: '01' }, [fileContribution(fileKey, siege)]);
+    await store.putEvents({ key: listingKey, sequencer: '01' }, [listingContribution(listingKey, entry)]);
+
+    // Assess
+    const merged = await store.getEvent(siege.id);
+    expect(merged?.title).toBe(siege.title);
+    expect(merged?.description).toBe(siege.description);
+    expect(merged?.topics).toEqual(['Islamabad', 'Red Mosque', 'Pakistan']);
+    expect(await store.getTopic('pakistan')).toMatchObject({ events: 1 });
+  });
+
+  it('re-uploading replaces the event and drops topic entries that no longer apply', async () => {
+    // Prepare
+    await store.putEvents({ key: fileKey, sequencer: '01' }, [fileContribution(fileKey, siege)]);
+    const revised = { ...siege, title: 'Revised', topics: ['Islamabad'] };
+
+    // Act
+    await store.putEvents({ key: fileKey, sequencer: '02' }, [fileContribution(fileKey, revised)]);
+
+    // Assess
+    expect((await store.getEvent(siege.id))?.title).toBe('Revised');
+    expect((await store.topicEvents('red-mosque', { limit: 10 })).items).toEqual([]);
+    expect(await store.getTopic('red-mosque')).toBeUndefined();
+    expect((await store.topicEvents('islamabad', { limit: 10 })).items[0]?.title).toBe('Revised');
+  });
+
+  it('re-ingesting identical content keeps updatedAt, so feed validators stay stable', async () => {
+    await store.putEvents({ key: fileKey, sequencer: '01' }, [fileContribution(fileKey, siege)]);
+    const first = await store.getEvent(siege.id);
+
+    await store.putEvents({ key: fileKey, sequencer: '02' }, [fileContribution(fileKey, siege)]);
+
+    expect((await store.getEvent(siege.id))?.updatedAt).toBe(first?.updatedAt);
+  });
+
+  it('deleting the object removes the event and every item derived from it', async () => {
+    // Prepare
+    await store.putEvents({ key: fileKey, sequencer: '01' }, [fileContribution(fileKey, siege)]);
+
+    // Act
+    await store.deleteObject({ key: fileKey, sequencer: '02' });
+
+    // Assess: only the object's tombstone (which orders later notifications) remains.
+    const items = await allItems();
+    expect(items.map((item) => item.PK)).toEqual([`OBJECT#${fileKey}`]);
+    expect(items[0]).toMatchObject({ state: 'deleted', eventIds: [] });
+    expect(await store.getEvent(siege.id)).toBeUndefined();
+    expect(await store.stats()).toEqual({ events: 0, topics: 0, rejected: 0 });
+  });
+
+  it('deleting a listing keeps the event its own file still describes', async () => {
+    await store.putEvents({ key: fileKey, sequencer: '01' }, [fileContribution(fileKey, siege)]);
+    await store.putEvents({ key: listingKey, sequencer: '01' }, [
+      listingContribution(listingKey, makeEvent(siege.id, { topics: ['Pakistan'] })),
+    ]);
+
+    await store.deleteObject({ key: listingKey, sequencer: '02' });
+
+    expect((await store.getEvent(siege.id))?.topics).toEqual(['Islamabad', 'Red Mosque']);
+    expect(await store.getTopic('pakistan')).toBeUndefined();
+  });
+
+  it('records a rejection, and clears it when a good version arrives', async () => {
+    await store.putRejection({ key: fileKey, sequencer: '01' }, 'invalid-date', '2007-02-30 is not a date');
+    expect((await store.listRejections({ limit: 10 })).items).toEqual([
+      {
+        key: fileKey,
+        reason: 'invalid-date',
+        detail: '2007-02-30 is not a date',
+        at: '2026-11-25T12:00:00.000Z',
+      },
+    ]);
+
+    await store.putEvents({ key: fileKey, sequencer: '02' }, [fileContribution(fileKey, siege)]);
+
+    expect((await store.listRejections({ limit: 10 })).items).toEqual([]);
+    expect(await store.stats()).toEqual({ events: 1, topics: 2, rejected: 0 });
+  });
+
+  it('a late, older version never overwrites a newer one', async () => {
+    await store.putEvents({ key: fileKey, sequencer: '0B' }, [
+      fileContribution(fileKey, { ...siege, title: 'New' }),
+    ]);
+
+    const outcome = await store.putEvents({ key: fileKey, sequencer: '0A' }, [
+      fileContribution(fileKey, { ...siege, title: 'Old' }),
+    ]);
+
+    expect(outcome).toEqual({ status: 'stale' });
+    expect((await store.getEvent(siege.id))?.title).toBe('New');
+  });
+
+  const v1 = { ...siege, title: 'Version one', topics: ['Islamabad'] };
+  const v2 = { ...siege, title: 'Version two', topics: ['Red Mosque'] };
+  type Op = { seq: string; run: (s: EventsTable) => Promise<unknown> };
+  const put = (seq: string, event: typeof siege): Op => ({
+    seq,
+    run: (s) => s.putEvents({ key: fileKey, sequencer: seq }, [fileContribution(fileKey, event)]),
+  });
+  const del = (seq: string): Op => ({ seq, run: (s) => s.deleteObject({ key: fileKey, sequencer: seq }) });
+  const permutations = <T>(items: T[]): T[][] =>
+    items.length <= 1
+      ? [items]
+      : items.flatMap((item, i) =>
+          permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((p) => [item, ...p]),
+        );
+
+  describe.each([
+    { name: 'delete is newest', ops: [put('01', v1), put('02', v2), del('03')], expected: undefined },
+    { name: 'second put is newest', ops: [put('01', v1), del('02'), put('03', v2)], expected: 'Version two' },
+    { name: 'first put is newest', ops: [del('01'), put('02', v2), put('03', v1)], expected: 'Version one' },
+  ])('put, put, delete in every order: $name', ({ ops, expected }) => {
+    it.each(permutations(ops).map((order) => [order.map((o) => o.seq).join(' → '), order] as const))(
+      'order %s ends in the highest sequencer state',
+      async (_label, order) => {
+        for (const op of order) await op.run(store);
+
+        const event = await store.getEvent(siege.id);
+        expect(event?.title).toBe(expected);
+        const topicItems = (await allItems()).filter((item) => String(item.PK).startsWith('TOPIC#'));
+        expect(topicItems.map((item) => item.PK)).toEqual(
+          expected === 'Version one' ? ['TOPIC#islamabad'] : expected ? ['TOPIC#red-mosque'] : [],
+        );
+      },
+    );
+  });
+
+  it('walking every page of a topic yields each event exactly once, newest first', async () => {
+    // Prepare: 23 events on distinct days, one topic.
+    const ids = Array.from({ length: 23 }, (_, i) => `2010-01-${String(i + 1).padStart(2, '0')}/e${i}`);
+    for (const [i, id] of ids.entries()) {
+      const key = `news/2010/01/${i + 1}/e${i}.md`;
+      await store.putEvents({ key, sequencer: '01' }, [
+        fileContribution(key, makeEvent(id, { topics: ['Paging'] })),
+      ]);
+    }
+
+    // Act
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await store.topicEvents('paging', { limit: 5, ...(cursor ? { cursor } : {}) });
+      seen.push(...page.items.map((e) => e.id));
+      cursor = page.next;
+      pages++;
+    } while (cursor);
+
+    // Assess
+    expect(pages).toBe(5);
+    expect(seen).toEqual([...ids].reverse());
+    expect(await store.getTopic('paging')).toMatchObject({ events: 23 });
+  });
+
+  it('rejects a cursor from another listing', async () => {
+    for (const topic of ['A topic', 'B topic']) {
+      for (const day of ['01', '02']) {
+        const id = `2010-02-${day}/${topic[0]}${day}`;
+        await store.putEvents({ key: id, sequencer: '01' }, [
+          fileContribution(id, makeEvent(id, { topics: [topic] })),
+        ]);
+      }
+    }
+    const page = await store.topicEvents('a-topic', { limit: 1 });
+    expect(page.next).toBeDefined();
+
+    await expect(store.topicEvents('b-topic', { limit: 1, cursor: page.next })).rejects.toMatchObject({
+      name: 'BadRequest',
+    });
+  });
+
+  it('answers Feb 29 in a common year from both month-days, paged across them', async () => {
+    const ids = ['2008-02-29/leap', '2012-02-29/leap2', '2009-02-28/plain', '2015-02-28/plain2'];
+    for (const id of ids)
+      await store.putEvents({ key: id, sequencer: '01' }, [fileContribution(id, makeEvent(id))]);
+
+    const first = await store.monthDayEvents(['02-28', '02-29'], { beforeYear: 2026 }, { limit: 3 });
+    const second = await store.monthDayEvents(
+      ['02-28', '02-29'],
+      { beforeYear: 2026 },
+      { limit: 3, cursor: first.next },
+    );
+
+    expect([...first.items, ...second.items].map((e) => e.id)).toEqual([
+      '2015-02-28/plain2',
+      '2012-02-29/leap2',
+      '2009-02-28/plain',
+      '2008-02-29/leap',
+    ]);
+    expect(second.next).toBeUndefined();
+  });
+
+  it('lists topics by case-insensitive label prefix', async () => {
+    const id = '2010-03-01/z';
+    await store.putEvents({ key: id, sequencer: '01' }, [
+      fileContribution(id, makeEvent(id, { topics: ['Zürich', 'Zagreb', 'Oslo'] })),
+    ]);
+
+    const page = await store.listTopics('zü', { limit: 10 });
+
+    expect(page.items.map((t) => t.label)).toEqual(['Zürich']);
+    expect((await store.listTopics(undefined, { limit: 10 })).items.map((t) => t.slug)).toEqual([
+      'oslo',
+      'zagreb',
+      'zurich',
+    ]);
+  });
+});

@@ -1,0 +1,85 @@
+// Starts the embedded engines (dynalite, s3rver) for integration tests, each on an ephemeral port.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  ensureTable,
+  localCredentials,
+  localRegion,
+  type RunningService,
+  type S3rverService,
+  startDynalite,
+  startS3rver,
+} from '../../infra/local/services';
+
+// The SDK needs some credentials and a region even against local engines; never real ones in tests.
+process.env.AWS_ACCESS_KEY_ID ??= localCredentials.accessKeyId;
+process.env.AWS_SECRET_ACCESS_KEY ??= localCredentials.secretAccessKey;
+process.env.AWS_REGION ??= localRegion;
+
+export interface LocalDynamo {
+  service: RunningService;
+  client: DynamoDBClient;
+  doc: DynamoDBDocumentClient;
+  /** Creates a fresh table (same key schema as the stacks) and returns its name. */
+  newTable(): Promise<string>;
+  close(): Promise<void>;
+}
+
+let tableCounter = 0;
+
+export async function startLocalDynamo(): Promise<LocalDynamo> {
+  const service = await startDynalite();
+  const client = new DynamoDBClient({
+    endpoint: service.endpoint,
+    region: localRegion,
+    credentials: localCredentials,
+  });
+  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  return {
+    service,
+    client,
+    doc,
+    async newTable() {
+      const name = `events-test-${process.pid}-${++tableCounter}`;
+      await ensureTable(client, name);
+      return name;
+    },
+    async close() {
+      client.destroy();
+      await service.close();
+    },
+  };
+}
+
+export interface LocalS3 {
+  service: S3rverService;
+  client: S3Client;
+  bucket: string;
+  close(): Promise<void>;
+}
+
+export async function startLocalS3(bucket = 'events'): Promise<LocalS3> {
+  const dataDir = mkdtempSync(join(tmpdir(), 's3rver-test-'));
+  const service = await startS3rver({ dataDir, bucket });
+  const client = new S3Client({
+    endpoint: service.endpoint,
+    forcePathStyle: true,
+    region: localRegion,
+    credentials: localCredentials,
+  });
+  await client.send(new CreateBucketCommand({ Bucket: bucket })).catch(() => undefined);
+  return {
+    service,
+    client,
+    bucket,
+    async close() {
+      client.destroy();
+      await service.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
