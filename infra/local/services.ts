@@ -2,7 +2,12 @@
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
 import { tableSchema } from '../../shared/store/table-schema';
@@ -116,5 +121,10 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
       ],
       GlobalSecondaryIndexes: [gsi(feedIndex), gsi(monthDayIndex)],
     }),
+  );
+  // Even with createTableMs 0 the table is CREATING for a moment; writes before ACTIVE fail.
+  await waitUntilTableExists(
+    { client, maxWaitTime: 30, minDelay: 0.05, maxDelay: 0.2 },
+    { TableName: tableName },
   );
 }

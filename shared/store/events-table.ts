@@ -13,7 +13,13 @@ import type { NewsEvent, RejectionReason } from '../domain/event';
 import { type Contribution, mergeContributions } from '../domain/merge';
 import { topicSlug } from '../domain/topics';
 import { decodeCursor, encodeCursor } from '../http/cursor';
-import { batchWrite, defaultRetryPolicy, type RetryPolicy, type WriteRequest } from './batch-write';
+import {
+  backoffDelay,
+  batchWrite,
+  defaultRetryPolicy,
+  type RetryPolicy,
+  type WriteRequest,
+} from './batch-write';
 import { tableSchema } from './table-schema';
 
 export interface StoredEvent extends NewsEvent {
@@ -103,6 +109,10 @@ function isConditionFailure(error: unknown): boolean {
 
 function membershipId(slug: string, sortKey: string): string {
   return `${slug}|${sortKey}`;
+}
+
+function membershipsOf(doc: NewsEvent): string[] {
+  return [...new Set(doc.topics.map((label) => membershipId(topicSlug(label), sortKeyOf(doc))))];
 }
 
 function parseMembership(id: string): { slug: string; sortKey: string } {
@@ -308,24 +318,19 @@ export class EventsTable {
 
   /**
    * Recomputes one event from all its contributions and rewrites its derived items (topic memberships,
-   * topic counts). Optimistic: the event item carries `rev`, and the write only lands if no other
+   * topic counts). Optimistic: the event item carries `rev`, and the merged write only lands if no other
    * writer changed the event since we read it. Memberships are written with BatchWriteItem.
    */
   async remerge(id: string, at: string = this.now().toISOString()): Promise<void> {
-    const writtenByUs = new Set<string>();
     for (let attempt = 0; attempt < MAX_MERGE_ATTEMPTS; attempt++) {
+      if (attempt > 0) await this.retry.sleep(backoffDelay(attempt, this.retry));
       const { Item: current } = await this.client.send(
         new GetCommand({ TableName: this.tableName, Key: eventKey(id), ConsistentRead: true }),
       );
       const rev: number = current?.rev ?? 0;
-      const oldMemberships: string[] = current?.memberships ?? [];
-      const contributions = await this.contributionsOf(id);
-      const merged = mergeContributions(contributions);
-      const previousDoc = current?.doc as StoredEvent | undefined;
-      const doc = merged ? stamp(merged, previousDoc, at) : undefined;
-      const memberships = doc
-        ? doc.topics.map((label) => membershipId(topicSlug(label), sortKeyOf(doc)))
-        : [];
+      const merged = mergeContributions(await this.contributionsOf(id));
+      const doc = merged ? stamp(merged, current?.doc as StoredEvent | undefined, at) : undefined;
+      const memberships = doc ? membershipsOf(doc) : [];
 
       const revCondition = current
         ? { ConditionExpression: 'rev = :rev', ExpressionAttributeValues: { ':rev': rev } }
@@ -350,28 +355,58 @@ export class EventsTable {
           : new DeleteCommand({ TableName: this.tableName, Key: eventKey(id), ...revCondition }),
       );
       if (!landed) continue;
+      await this.settleMemberships(
+        id,
+        { rev: doc ? rev + 1 : undefined, doc, memberships },
+        current?.memberships ?? [],
+        at,
+      );
+      return;
+    }
+    throw new Error(`event ${id} kept changing during merge`);
+  }
 
-      const stale = [...new Set([...oldMemberships, ...writtenByUs])].filter((m) => !memberships.includes(m));
+  /**
+   * Makes the topic memberships match the merged view we wrote. If another writer merged after us, our
+   * batch may have landed after theirs, so we re-apply *their* view (without bumping `rev`, so two
+   * writers never keep invalidating each other) until the event item stops changing.
+   */
+  private async settleMemberships(
+    id: string,
+    view: { rev: number | undefined; doc: StoredEvent | undefined; memberships: string[] },
+    previous: string[],
+    at: string,
+  ): Promise<void> {
+    const writtenByUs = new Set<string>();
+    let target = view;
+    let candidates = previous;
+    for (let round = 0; round < MAX_MERGE_ATTEMPTS; round++) {
+      const stale = [...new Set([...candidates, ...writtenByUs])].filter(
+        (m) => !target.memberships.includes(m),
+      );
+      const { doc } = target;
       const requests: WriteRequest[] = [
         ...stale.map((m) => {
           const { slug, sortKey } = parseMembership(m);
           return { DeleteRequest: { Key: { [PK]: `TOPIC#${slug}`, [SK]: sortKey } } };
         }),
-        ...(doc ? memberships.map((m) => ({ PutRequest: { Item: this.membershipItem(m, doc) } })) : []),
+        ...(doc
+          ? target.memberships.map((m) => ({ PutRequest: { Item: this.membershipItem(m, doc) } }))
+          : []),
       ];
       await batchWrite(this.client, this.tableName, requests, this.retry);
-      for (const m of memberships) writtenByUs.add(m);
-
-      const touchedTopics = new Set([...stale, ...memberships].map((m) => parseMembership(m).slug));
+      for (const m of target.memberships) writtenByUs.add(m);
+      const touchedTopics = new Set([...stale, ...target.memberships].map((m) => parseMembership(m).slug));
       await this.refreshTopics(touchedTopics, doc, at);
 
-      // Someone re-merged after us: run again so whatever we wrote late is reconciled with their view.
       const { Item: after } = await this.client.send(
         new GetCommand({ TableName: this.tableName, Key: eventKey(id), ConsistentRead: true }),
       );
-      if (doc ? after?.rev === rev + 1 : !after) return;
+      if (after?.rev === target.rev) return;
+      target = { rev: after?.rev, doc: after?.doc, memberships: after?.memberships ?? [] };
+      candidates = [];
     }
-    throw new Error(`event ${id} kept changing during merge`);
+    throw new Error(`event ${id} kept changing while its topic entries were written`);
   }
 
   private membershipItem(membership: string, doc: StoredEvent): Record<string, unknown> {
