@@ -1,4 +1,15 @@
-// Placeholder until the handler lands in this same working session; infra synth needs the entry file.
-export const handler = async (): Promise<never> => {
-  throw new Error('not implemented yet');
-};
+// Admin Lambda: /stats and /rejections, IAM-authorized in AWS.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { adminRoutes } from '../../shared/api/admin-routes';
+import { clients } from '../../shared/aws/clients';
+import { adminConfigSchema, loadConfig } from '../../shared/config';
+import { http } from '../../shared/http/handler';
+import { EventsTable } from '../../shared/store/events-table';
+
+const config = loadConfig(adminConfigSchema);
+const logger = new Logger({ serviceName: 'admin' });
+const store = new EventsTable(clients.dynamo, config.TABLE_NAME);
+
+export const handler = http(adminRoutes(store), {
+  logError: (error) => logger.error('unhandled error', { error }),
+});

@@ -1,0 +1,23 @@
+// Operator routes (IAM-authorized in AWS): ingestion counts and the rejected objects with their reasons.
+import { json } from '../http/conditional';
+import type { HttpRequest, HttpResponse } from '../http/request';
+import { route, router } from '../http/router';
+import type { EventsTable, Rejection } from '../store/events-table';
+
+const noStore = { 'cache-control': 'no-store' };
+
+export function adminRoutes(store: EventsTable): (req: HttpRequest) => Promise<HttpResponse> {
+  return router(
+    route('GET', '/stats', async () => json(await store.stats(), 200, noStore)),
+    route('GET', '/rejections', async () => {
+      const rejections: Rejection[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.listRejections({ limit: 500, ...(cursor ? { cursor } : {}) });
+        rejections.push(...page.items);
+        cursor = page.next;
+      } while (cursor);
+      return json(rejections, 200, noStore);
+    }),
+  );
+}

@@ -1,0 +1,35 @@
+// Absolute URLs of this service's resources, from the configured base URL or the request's host.
+import type { FeedFormat } from '../feeds/render';
+import type { HttpRequest } from '../http/request';
+
+export interface Links {
+  base: string;
+  home: string;
+  event(id: string): string;
+  topicFeed(slug: string, format: FeedFormat): string;
+  allFeed(format: FeedFormat): string;
+}
+
+/**
+ * Behind CloudFront the viewer's host arrives as `x-forwarded-host` (set by a viewer-request function);
+ * locally and on the bare API it is `host`.
+ */
+export function baseUrlOf(req: Pick<HttpRequest, 'headers'>, configured: string | undefined): string {
+  if (configured) return configured.replace(/\/+$/, '');
+  const host = req.headers['x-forwarded-host'] ?? req.headers.host ?? 'localhost';
+  const proto = req.headers['x-forwarded-proto']?.split(',')[0]?.trim() ?? 'https';
+  return `${proto}://${host}`;
+}
+
+export function linksFor(base: string): Links {
+  return {
+    base,
+    home: `${base}/`,
+    event: (id) => {
+      const slash = id.indexOf('/');
+      return `${base}/events/${id.slice(0, slash)}/${encodeURIComponent(id.slice(slash + 1))}.json`;
+    },
+    topicFeed: (slug, format) => `${base}/topics/${encodeURIComponent(slug)}/feed.${format}`,
+    allFeed: (format) => `${base}/feed.${format}`,
+  };
+}

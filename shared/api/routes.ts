@@ -1,0 +1,250 @@
+// The public HTTP API: each route parses its request, reads the store, and shapes the response.
+import { parseMonthDay, storedMonthDaysFor, todayIn, yearsAgo } from '../domain/calendar';
+import type { NewsEvent } from '../domain/event';
+import { topicSlug } from '../domain/topics';
+import { renderOpml } from '../feeds/opml';
+import { type FeedFormat, renderFeed } from '../feeds/render';
+import { conditionalResponse, json } from '../http/conditional';
+import { BadRequest, NotFound } from '../http/errors';
+import { parseLimit, parseTimeZone } from '../http/params';
+import type { HttpRequest, HttpResponse } from '../http/request';
+import { route, router } from '../http/router';
+import type { EventsTable, Page, StoredEvent, TopicSummary } from '../store/events-table';
+import { baseUrlOf, type Links, linksFor } from './links';
+
+export interface ApiDeps {
+  store: EventsTable;
+  /** Configured public base URL; without it links are built from the request's host. */
+  publicBaseUrl?: string | undefined;
+  now: () => Date;
+}
+
+const feedLimit = { default: 50, max: 200 };
+const listLimit = { default: 100, max: 500 };
+// Events change when files are uploaded, a few times a day: readers may cache briefly, CDNs revalidate.
+const feedCacheControl = 'public, max-age=300, stale-while-revalidate=600';
+const listCacheControl = 'public, max-age=60';
+const leapRules = ['feb28', 'mar1', 'strict'] as const;
+type LeapRule = (typeof leapRules)[number];
+
+function feedFormat(raw: string): FeedFormat {
+  if (raw === 'rss' || raw === 'atom' || raw === 'json') return raw;
+  throw new NotFound(`There is no feed format "${raw}"; use rss, atom or json.`);
+}
+
+function pageRequest(req: HttpRequest, limits: { default: number; max: number }) {
+  const limit = parseLimit(req.query.limit, limits);
+  const cursor = req.query.cursor;
+  return cursor === undefined ? { limit } : { limit, cursor };
+}
+
+function topicRefs(labels: string[]) {
+  return labels.map((label) => ({ slug: topicSlug(label), label }));
+}
+
+export function apiRoutes(deps: ApiDeps): (req: HttpRequest) => Promise<HttpResponse> {
+  const { store } = deps;
+  const links = (req: HttpRequest): Links => linksFor(baseUrlOf(req, deps.publicBaseUrl));
+
+  function feedResponse(
+    req: HttpRequest,
+    format: FeedFormat,
+    page: Page<StoredEvent>,
+    meta: { title: string; description: string; self: (format: FeedFormat, cursor?: string) => string },
+  ): HttpResponse {
+    const link = links(req);
+    const limit = req.query.limit;
+    const rendered = renderFeed(format, {
+      title: meta.title,
+      description: meta.description,
+      selfUrl: withQuery(meta.self(format, req.query.cursor), { limit }),
+      homeUrl: link.home,
+      ...(page.next ? { nextUrl: withQuery(meta.self(format, page.next), { limit }) } : {}),
+      events: page.items,
+      eventUrl: link.event,
+      topicUrl: (slug) => link.topicFeed(slug, 'json'),
+    });
+    return conditionalResponse(req, {
+      body: rendered.body,
+      contentType: rendered.contentType,
+      lastModified: rendered.lastModified,
+      cacheControl: feedCacheControl,
+    });
+  }
+
+  function topicJson(link: Links, topic: TopicSummary) {
+    return {
+      slug: topic.slug,
+      label: topic.label,
+      events: topic.events,
+      updated: topic.updated,
+      feeds: {
+        rss: link.topicFeed(topic.slug, 'rss'),
+        atom: link.topicFeed(topic.slug, 'atom'),
+        json: link.topicFeed(topic.slug, 'json'),
+      },
+    };
+  }
+
+  async function onThisDay(req: HttpRequest, monthDayParam: string | undefined): Promise<HttpResponse> {
+    const timeZone = parseTimeZone(req.query.tz);
+    const leap = (req.query.leap ?? 'feb28') as LeapRule;
+    if (!leapRules.includes(leap)) throw new BadRequest('leap must be one of feb28, mar1, strict.', 'leap');
+    const now = deps.now();
+    const today = todayIn(timeZone, now);
+    const monthDay = monthDayParam === undefined ? today.monthDay : parseMonthDay(monthDayParam).text;
+    const topic = req.query.topic;
+    if (topic !== undefined && !(await store.getTopic(topic)))
+      throw new NotFound(`There is no topic "${topic}".`);
+    const page = await store.monthDayEvents(
+      storedMonthDaysFor(monthDay, today.year, leap),
+      { topic, beforeYear: today.year },
+      pageRequest(req, feedLimit),
+    );
+    const link = links(req);
+    return conditionalResponse(req, {
+      body: JSON.stringify({
+        date: monthDay,
+        events: page.items.map((event) => ({
+          id: event.id,
+          date: event.date,
+          year: Number(event.date.slice(0, 4)),
+          yearsAgo: yearsAgo(event.date, now, timeZone),
+          title: event.title,
+          topics: topicRefs(event.topics),
+          url: link.event(event.id),
+        })),
+        next: page.next ?? null,
+      }),
+      contentType: 'application/json; charset=utf-8',
+      lastModified: newestChange(page.items),
+      // The answer for "today" turns over at midnight in the caller's zone; keep caches short.
+      cacheControl: listCacheControl,
+    });
+  }
+
+  return router(
+    route('GET', '/', async (req) => {
+      const link = links(req);
+      return json({
+        name: 'the Context event feeds',
+        links: {
+          topics: `${link.base}/topics`,
+          feeds: { rss: link.allFeed('rss'), atom: link.allFeed('atom'), json: link.allFeed('json') },
+          onThisDay: `${link.base}/on-this-day`,
+          opml: `${link.base}/opml`,
+        },
+      });
+    }),
+    route('GET', '/topics', async (req) => {
+      const page = await store.listTopics(req.query.q, pageRequest(req, listLimit));
+      const link = links(req);
+      return json(
+        { topics: page.items.map((topic) => topicJson(link, topic)), next: page.next ?? null },
+        200,
+        { 'cache-control': listCacheControl },
+      );
+    }),
+    route('GET', '/topics/{slug}/feed.{format}', async (req) => {
+      const format = feedFormat(req.params.format);
+      const topic = await store.getTopic(req.params.slug);
+      if (!topic) throw new NotFound(`There is no topic "${req.params.slug}".`);
+      const page = await store.topicEvents(topic.slug, pageRequest(req, feedLimit));
+      return feedResponse(req, format, page, {
+        title: `${topic.label} — the Context`,
+        description: `News events about ${topic.label}, newest first.`,
+        self: (f, cursor) => withQuery(links(req).topicFeed(topic.slug, f), { cursor }),
+      });
+    }),
+    route('GET', '/feed.{format}', async (req) => {
+      const format = feedFormat(req.params.format);
+      const page = await store.allEvents(pageRequest(req, feedLimit));
+      return feedResponse(req, format, page, {
+        title: 'All events — the Context',
+        description: 'Every news event, newest first.',
+        self: (f, cursor) => withQuery(links(req).allFeed(f), { cursor }),
+      });
+    }),
+    route('GET', '/events/{date}/{slug}.json', async (req) => {
+      const id = `${req.params.date}/${req.params.slug}`;
+      const event = await store.getEvent(id);
+      if (!event) throw new NotFound(`There is no event "${id}".`);
+      const link = links(req);
+      const stored = await Promise.all(event.related.map((related) => store.getEvent(related.id)));
+      return conditionalResponse(req, {
+        body: JSON.stringify(eventJson(event, link, stored)),
+        contentType: 'application/json; charset=utf-8',
+        lastModified: new Date(event.updatedAt),
+        cacheControl: feedCacheControl,
+      });
+    }),
+    route('GET', '/on-this-day', (req) => onThisDay(req, undefined)),
+    route('GET', '/on-this-day/{monthDay}', (req) => onThisDay(req, req.params.monthDay)),
+    route('GET', '/opml', async (req) => {
+      const link = links(req);
+      const topics: TopicSummary[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.listTopics(undefined, {
+          limit: listLimit.max,
+          ...(cursor ? { cursor } : {}),
+        });
+        topics.push(...page.items);
+        cursor = page.next;
+      } while (cursor);
+      const body = renderOpml({
+        title: 'the Context — topic feeds',
+        topics: topics.map((topic) => ({
+          label: topic.label,
+          slug: topic.slug,
+          feeds: topicJson(link, topic).feeds,
+        })),
+      });
+      return conditionalResponse(req, {
+        body,
+        contentType: 'text/x-opml; charset=utf-8',
+        lastModified: latest(topics.map((t) => t.updated)),
+        cacheControl: listCacheControl,
+      });
+    }),
+  );
+}
+
+function eventJson(event: StoredEvent, link: Links, storedRelated: (NewsEvent | undefined)[]) {
+  return {
+    id: event.id,
+    date: event.date,
+    title: event.title,
+    description: event.description ?? null,
+    sources: event.sources.map(({ name, url }) => ({ name, url })),
+    images: event.images,
+    topics: topicRefs(event.topics),
+    related: event.related.map((related, i) => ({
+      id: related.id,
+      title: related.title,
+      date: related.date,
+      topics: topicRefs(related.topics),
+      // Only events this service holds get a link; the others would be 404s.
+      url: storedRelated[i] ? link.event(related.id) : null,
+    })),
+    lang: event.lang,
+    updatedAt: event.updatedAt,
+  };
+}
+
+function newestChange(events: StoredEvent[]): Date | undefined {
+  return latest(events.map((event) => event.updatedAt));
+}
+
+function latest(isoTimes: string[]): Date | undefined {
+  const newest = Math.max(...isoTimes.map((time) => Date.parse(time)).filter(Number.isFinite));
+  return Number.isFinite(newest) ? new Date(newest) : undefined;
+}
+
+function withQuery(url: string, params: Record<string, string | undefined>): string {
+  const entries = Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== undefined);
+  if (entries.length === 0) return url;
+  const parsed = new URL(url);
+  for (const [name, value] of entries) parsed.searchParams.set(name, value);
+  return parsed.toString();
+}

@@ -1,0 +1,78 @@
+// "On this day" arithmetic: month-days, today in a time zone, years ago, and where Feb 29 goes in common years.
+// Pure: the clock is always a `now` argument.
+import { BadRequest } from '../http/errors';
+
+export interface MonthDay {
+  month: number;
+  day: number;
+  /** `MM-DD`, zero-padded. */
+  text: string;
+}
+
+/** How a common year answers for Feb 29 events: on Feb 28, on Mar 1, or not at all. */
+export type LeapPolicy = 'feb28' | 'mar1' | 'strict';
+
+const daysInMonthOfLeapYear = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+export function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+/** `MM-DD` that exists in some year (so `02-29` is valid); BadRequest otherwise. */
+export function parseMonthDay(raw: string, param = 'monthDay'): MonthDay {
+  const found = /^(\d{2})-(\d{2})$/.exec(raw);
+  const month = Number(found?.[1]);
+  const day = Number(found?.[2]);
+  const last = daysInMonthOfLeapYear[month - 1];
+  if (found === null || last === undefined || day < 1 || day > last) {
+    throw new BadRequest(`${param} must be a calendar day as MM-DD, e.g. 07-09.`, param);
+  }
+  return { month, day, text: raw };
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (formatter === undefined) {
+    formatter = new Intl.DateTimeFormat('en-US-u-ca-gregory-nu-latn', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+/** The calendar date at `now` in `timeZone` (an IANA name; Intl throws RangeError for unknown ones). */
+export function todayIn(timeZone: string, now: Date): { year: number; monthDay: string } {
+  const parts = formatterFor(timeZone).formatToParts(now);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  return { year: Number(part('year')), monthDay: `${part('month')}-${part('day')}` };
+}
+
+/**
+ * Whole years from `eventDate` (YYYY-MM-DD) to today in `timeZone`: the count goes up on the anniversary.
+ * A Feb 29 event completes its years on Mar 1 in common years. Negative for dates after today.
+ */
+export function yearsAgo(eventDate: string, now: Date, timeZone: string): number {
+  const found = /^(\d{4})-(\d{2}-\d{2})$/.exec(eventDate);
+  if (found === null) throw new RangeError(`not a YYYY-MM-DD date: ${eventDate}`);
+  const [, year = '', monthDay = ''] = found;
+  const today = todayIn(timeZone, now);
+  return today.year - Number(year) - (today.monthDay < monthDay ? 1 : 0);
+}
+
+/**
+ * The stored month-days that answer a request for `monthDay` in `year`. In a common year Feb 29 events join
+ * Feb 28 (`feb28`) or Mar 1 (`mar1`), or are shown only when 02-29 itself is asked for (`strict`).
+ */
+export function storedMonthDaysFor(monthDay: string, year: number, leap: LeapPolicy): string[] {
+  const { text } = parseMonthDay(monthDay);
+  if (isLeapYear(year) || text === '02-29') return [text];
+  if (leap === 'feb28' && text === '02-28') return ['02-28', '02-29'];
+  if (leap === 'mar1' && text === '03-01') return ['03-01', '02-29'];
+  return [text];
+}

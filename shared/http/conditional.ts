@@ -1,0 +1,74 @@
+// Validators and conditional GET (RFC 9110 §13): strong ETag from the body, Last-Modified, 304 without a body.
+import { createHash } from 'node:crypto';
+import { formatHttpDate, parseHttpDate } from './http-date';
+import type { HttpRequest, HttpResponse } from './request';
+
+export interface Representation {
+  body: string;
+  contentType: string;
+  lastModified?: Date | undefined;
+  cacheControl: string;
+}
+
+/** A strong entity tag: the quoted base64url SHA-256 of the body's UTF-8 bytes. */
+export function strongEtag(body: string): string {
+  return `"${createHash('sha256').update(body, 'utf8').digest('base64url')}"`;
+}
+
+// entity-tag = [ "W/" ] DQUOTE *etagc DQUOTE, etagc = %x21 / %x23-7E / obs-text (commas may appear inside).
+const entityTag = /(?:W\/)?"([\x21\x23-\x7E\x80-\xFF]*)"/g;
+
+/** RFC 9110 §13.1.2: weak comparison of `etag` against an If-None-Match value (`*` or a list). */
+export function noneMatchHits(ifNoneMatch: string, etag: string): boolean {
+  if (ifNoneMatch.trim() === '*') return true;
+  const opaque = etag.replace(/^W\//, '');
+  for (const found of ifNoneMatch.matchAll(entityTag)) {
+    if (`"${found[1]}"` === opaque) return true;
+  }
+  return false;
+}
+
+function notModified(
+  req: Pick<HttpRequest, 'method' | 'headers'>,
+  etag: string,
+  lastModified?: Date,
+): boolean {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  const ifNoneMatch = req.headers['if-none-match'];
+  if (ifNoneMatch !== undefined) return noneMatchHits(ifNoneMatch, etag);
+  const ifModifiedSince = req.headers['if-modified-since'];
+  if (ifModifiedSince === undefined || lastModified === undefined) return false;
+  const since = parseHttpDate(ifModifiedSince);
+  // Last-Modified is sent with second precision, so compare at that precision.
+  return since !== undefined && Math.floor(lastModified.getTime() / 1000) * 1000 <= since.getTime();
+}
+
+/**
+ * 200 with validators, or 304 with the same validators and no body when the client's copy is current.
+ * If-None-Match decides when present; If-Modified-Since is consulted only without it (RFC 9110 §13.2.2).
+ */
+export function conditionalResponse(
+  req: Pick<HttpRequest, 'method' | 'headers'>,
+  representation: Representation,
+): HttpResponse {
+  const { body, contentType, cacheControl } = representation;
+  const lastModified = validDate(representation.lastModified);
+  const etag = strongEtag(body);
+  const validators: Record<string, string> = { etag, 'cache-control': cacheControl };
+  if (lastModified !== undefined) validators['last-modified'] = formatHttpDate(lastModified);
+  if (notModified(req, etag, lastModified)) return { statusCode: 304, headers: validators };
+  return { statusCode: 200, headers: { 'content-type': contentType, ...validators }, body };
+}
+
+function validDate(date: Date | undefined): Date | undefined {
+  return date !== undefined && Number.isFinite(date.getTime()) ? date : undefined;
+}
+
+/** A JSON response; `headers` may override the content type. */
+export function json(body: unknown, status = 200, headers: Record<string, string> = {}): HttpResponse {
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+    body: JSON.stringify(body),
+  };
+}

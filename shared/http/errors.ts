@@ -1,0 +1,34 @@
+// Named errors that any layer may throw; problems.ts maps them to HTTP responses in one place.
+// Their messages are shown to the client as the problem `detail`: keep them free of internals.
+
+/** The addressed resource does not exist (404). */
+export class NotFound extends Error {
+  override readonly name = 'NotFound';
+}
+
+/** The request is malformed; `param` names the offending path or query parameter (400). */
+export class BadRequest extends Error {
+  override readonly name = 'BadRequest';
+  readonly param: string | undefined;
+
+  constructor(message: string, param?: string) {
+    super(message);
+    this.param = param;
+  }
+}
+
+/** The path exists but not for this method; `allow` lists the methods that would be served (405). */
+export class MethodNotAllowed extends Error {
+  override readonly name = 'MethodNotAllowed';
+  readonly allow: readonly string[];
+
+  constructor(allow: readonly string[], message = 'This resource does not support that method.') {
+    super(message);
+    this.allow = allow;
+  }
+}
+
+/** None of the representations the client accepts can be produced (406). */
+export class NotAcceptable extends Error {
+  override readonly name = 'NotAcceptable';
+}
