@@ -177,7 +177,8 @@ function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const full = join(dir, name);
     if (name.startsWith('.') || name === 'README.md') return [];
-    return statSync(full).isDirectory() ? filesUnder(full) : [full];
+    if (statSync(full).isDirectory()) return filesUnder(full);
+    return name.endsWith('.md') ? [full] : [];
   });
 }
 

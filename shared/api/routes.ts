@@ -50,13 +50,20 @@ export function apiRoutes(deps: ApiDeps): (req: HttpRequest) => Promise<HttpResp
     req: HttpRequest,
     format: FeedFormat,
     page: Page<StoredEvent>,
-    meta: { title: string; description: string; self: (format: FeedFormat, cursor?: string) => string },
+    meta: {
+      title: string;
+      description: string;
+      /** Stable part of the feed's tag id: it must never change for the same feed. */
+      key: string;
+      self: (format: FeedFormat, cursor?: string) => string;
+    },
   ): HttpResponse {
     const link = links(req);
     const limit = req.query.limit;
     const rendered = renderFeed(format, {
       title: meta.title,
       description: meta.description,
+      feedKey: meta.key,
       selfUrl: withQuery(meta.self(format, req.query.cursor), { limit }),
       homeUrl: link.home,
       ...(page.next ? { nextUrl: withQuery(meta.self(format, page.next), { limit }) } : {}),
@@ -153,6 +160,7 @@ export function apiRoutes(deps: ApiDeps): (req: HttpRequest) => Promise<HttpResp
       return feedResponse(req, format, page, {
         title: `${topic.label} — the Context`,
         description: `News events about ${topic.label}, newest first.`,
+        key: `topic/${topic.slug}`,
         self: (f, cursor) => withQuery(links(req).topicFeed(topic.slug, f), { cursor }),
       });
     }),
@@ -162,6 +170,7 @@ export function apiRoutes(deps: ApiDeps): (req: HttpRequest) => Promise<HttpResp
       return feedResponse(req, format, page, {
         title: 'All events — the Context',
         description: 'Every news event, newest first.',
+        key: 'all',
         self: (f, cursor) => withQuery(links(req).allFeed(f), { cursor }),
       });
     }),

@@ -42,6 +42,12 @@ export interface NewsEvent {
   lang: Lang;
 }
 
+/** An event as stored and served: the merged event plus when its content last changed. */
+export interface StoredEvent extends NewsEvent {
+  /** ISO time of the last change to the event's content. */
+  updatedAt: string;
+}
+
 /** Where an event's fields came from; decides precedence when several files describe one event. */
 export type ContributionKind = 'event-file' | 'front-matter' | 'listing-entry';
 

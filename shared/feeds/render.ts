@@ -1,15 +1,12 @@
 // Pure rendering of stored events into RSS 2.0, Atom 1.0 and JSON Feed 1.1: same input, byte-identical output.
-import type { Lang, NewsEvent } from '../domain/event';
+import type { Lang, NewsEvent, StoredEvent } from '../domain/event';
 import { topicSlug } from '../domain/topics';
 import { type FeedDocument, type FeedEntry, renderAtom, renderJsonFeed, renderRss } from './feed-adapter';
 import { escapeHtml, httpUrl, requireHttpUrl, xmlChars } from './text';
 
 export type FeedFormat = 'rss' | 'atom' | 'json';
 
-export interface StoredEvent extends NewsEvent {
-  /** ISO time of the last change to the stored event. */
-  updatedAt: string;
-}
+export type { StoredEvent };
 
 export interface FeedSpec {
   /** Names the topic, e.g. "Islamabad — the Context events". */

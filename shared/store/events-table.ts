@@ -9,7 +9,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import type { NewsEvent, RejectionReason } from '../domain/event';
+import type { NewsEvent, RejectionReason, StoredEvent } from '../domain/event';
 import { type Contribution, mergeContributions } from '../domain/merge';
 import { topicSlug } from '../domain/topics';
 import { decodeCursor, encodeCursor } from '../http/cursor';
@@ -22,10 +22,7 @@ import {
 } from './batch-write';
 import { tableSchema } from './table-schema';
 
-export interface StoredEvent extends NewsEvent {
-  /** ISO time of the last change to the event's content. */
-  updatedAt: string;
-}
+export type { StoredEvent };
 
 /** One version of one S3 object, as named by its notification. */
 export interface ObjectVersion {

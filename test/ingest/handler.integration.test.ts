@@ -200,6 +200,7 @@ describe('ingest handler', () => {
       const real = dynamo.doc;
       const mock = mockClient(handlerDynamo);
       type AnyCommand = new (input: never) => never;
+      // biome-ignore lint/suspicious/noExplicitAny: the fake stands in for six command types at once.
       const throttleOr = (Command: AnyCommand) => (input: any) => {
         if (JSON.stringify(input).includes(throttledKey)) {
           throw Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), {
