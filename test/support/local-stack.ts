@@ -1,0 +1,51 @@
+// Starts the whole local stack (as `npm start` does) in a temp data dir, with fetch helpers for its API.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { type LocalStack, startLocalStack } from '../../infra/local/stack';
+
+export const samplesDir = join(import.meta.dirname, '..', '..', 'samples');
+
+export interface TestStack {
+  stack: LocalStack;
+  get(
+    path: string,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; headers: Headers; body: string }>;
+  getJson<T>(path: string): Promise<T>;
+  close(): Promise<void>;
+}
+
+export async function startTestStack(options: { samples: boolean }): Promise<TestStack> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'local-stack-'));
+  const stack = await startLocalStack({
+    port: 0,
+    host: '127.0.0.1',
+    s3Port: 0,
+    dynamoPort: 0,
+    dataDir,
+    bucket: 'events',
+    tableName: 'events',
+    samplesDir: options.samples ? samplesDir : undefined,
+    log: () => undefined,
+  });
+  await stack.drain();
+  const get = async (path: string, headers: Record<string, string> = {}) => {
+    const response = await fetch(`${stack.baseUrl}${path}`, { headers });
+    return { status: response.status, headers: response.headers, body: await response.text() };
+  };
+  return {
+    stack,
+    get,
+    async getJson<T>(path: string): Promise<T> {
+      const response = await get(path);
+      expect(response.status, `${path}: ${response.body}`).toBe(200);
+      return JSON.parse(response.body) as T;
+    },
+    async close() {
+      await stack.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
