@@ -1,0 +1,200 @@
+// The one way this project makes a Lambda function: shared bundling/runtime/logging defaults, plus bind
+// helpers that set a function's env var and grant exactly the access it uses, together.
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { tableSchema } from '../../shared/store/table-schema';
+import { type LogLevel, repoRoot } from '../stacks/config';
+
+/**
+ * The Node.js runtime cdk-nag 3.0.2's AwsSolutions-L1 accepts: it takes the highest `nodejs*` version in
+ * aws-cdk-lib's `Runtime.ALL`, which for aws-cdk-lib 2.276 is nodejs24.x.
+ */
+export const PROJECT_RUNTIME = lambda.Runtime.NODEJS_24_X;
+
+export interface ProjectFunctionProps {
+  /** Absolute path of the handler module; it must export `handler`. */
+  readonly entry: string;
+  readonly description: string;
+  readonly serviceName: string;
+  readonly logLevel: LogLevel;
+  readonly logRetention: logs.RetentionDays;
+  readonly timeout?: Duration;
+  readonly memorySize?: number;
+  readonly environment?: Record<string, string>;
+}
+
+/** A value imported from the stateful stack, and how cdk-nag spells it in a finding id. */
+export interface ImportedValue {
+  readonly value: string;
+  readonly nagReference: string;
+}
+
+/** What a table binding may do. `read` covers the API and admin handlers; `readWrite` the ingest. */
+export type TableAccess = 'read' | 'readWrite';
+
+/** The DynamoDB calls shared/store makes (GetCommand, QueryCommand; Put/Update/Delete/BatchWrite to write). */
+const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query'];
+const TABLE_WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+];
+
+/**
+ * NodejsFunction with the project's defaults:
+ * - Node.js 24 on arm64 (cheaper per GB-second than x86_64, and the handlers have no native modules).
+ * - esbuild, minified ESM with source maps (`--enable-source-maps` makes stack traces point at TypeScript).
+ * - The AWS SDK v3 is bundled, not taken from the runtime: the deployed SDK is then exactly the version in
+ *   package-lock.json that the unit tests ran against, it cannot change under us when Lambda updates the
+ *   runtime's copy, and tree-shaken, minified clients cost less cold start than loading the runtime's full
+ *   packages from disk.
+ * - Its own log group with a retention, and its own role that may write only to that log group (no
+ *   AWSLambdaBasicExecutionRole, which would grant logs:CreateLogGroup on `*`).
+ * - The Powertools environment (service name and log level).
+ */
+export class ProjectFunction extends nodejs.NodejsFunction {
+  private readonly bindings = new Set<string>();
+
+  constructor(scope: Construct, id: string, props: ProjectFunctionProps) {
+    const logGroup = new logs.LogGroup(scope, `${id}Logs`, { retention: props.logRetention });
+    const role = new iam.Role(scope, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${id}: its log group plus the grants of its bind helpers.`,
+    });
+    logGroup.grantWrite(role);
+
+    super(scope, id, {
+      entry: props.entry,
+      handler: 'handler',
+      description: props.description,
+      runtime: PROJECT_RUNTIME,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      role,
+      logGroup,
+      projectRoot: repoRoot,
+      depsLockFilePath: `${repoRoot}/package-lock.json`,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: props.serviceName,
+        POWERTOOLS_LOG_LEVEL: props.logLevel,
+        LOG_LEVEL: props.logLevel,
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        format: nodejs.OutputFormat.ESM,
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        bundleAwsSDK: true,
+        mainFields: ['module', 'main'],
+        // CommonJS dependencies bundled into an ES module still call require() for Node built-ins.
+        banner:
+          "import { createRequire as __projectCreateRequire } from 'node:module'; const require = __projectCreateRequire(import.meta.url);",
+      },
+    });
+  }
+
+  /** Sets TABLE_NAME and grants the item-level actions of `access` on the table and its GSIs (no Describe/Stream). */
+  bindTable(table: { tableName: string; tableArn: string }, access: TableAccess): this {
+    this.once('table');
+    this.addEnvironment('TABLE_NAME', table.tableName);
+    const actions = access === 'read' ? TABLE_READ_ACTIONS : [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS];
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: access === 'read' ? 'ReadEventsTable' : 'ReadWriteEventsTable',
+        actions,
+        resources: [
+          table.tableArn,
+          `${table.tableArn}/index/${tableSchema.feedIndex.name}`,
+          `${table.tableArn}/index/${tableSchema.monthDayIndex.name}`,
+        ],
+      }),
+    );
+    return this;
+  }
+
+  /**
+   * Grants reading the exact object versions named in S3 notifications, under the event prefixes only,
+   * plus s3:ListBucket on the bucket itself: without it S3 answers a GetObject for a key or version that
+   * no longer exists with 403 AccessDenied instead of 404 NoSuchKey/NoSuchVersion, and the ingest could not
+   * tell "gone, skip it" from a real permission error.
+   * Object ARNs need a trailing wildcard because keys are not known at deploy time; that finding is
+   * acknowledged here, per prefix, so any other wildcard on this role is still reported.
+   */
+  bindEventObjectsRead(bucketArn: ImportedValue, prefixes: readonly string[]): this {
+    this.once('bucket');
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadEventObjects',
+        actions: ['s3:GetObject', 's3:GetObjectVersion'],
+        resources: prefixes.map((prefix) => `${bucketArn.value}/${prefix}*`),
+      }),
+    );
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'TellMissingObjects',
+        actions: ['s3:ListBucket'],
+        resources: [bucketArn.value],
+      }),
+    );
+    for (const prefix of prefixes) {
+      Validations.of(this.role as iam.Role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${bucketArn.nagReference}/${prefix}*]`,
+        reason: `Object keys under "${prefix}" are only known when S3 reports them, so s3:GetObject/GetObjectVersion must name the prefix with a trailing wildcard; it is limited to this service's events bucket and its event prefixes.`,
+      });
+    }
+    return this;
+  }
+
+  /** Sets TOPIC_ARN and grants sns:Publish on that topic only. */
+  bindTopicPublish(topic: sns.ITopic): this {
+    this.once('topic');
+    this.addEnvironment('TOPIC_ARN', topic.topicArn);
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'PublishNotifications',
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+      }),
+    );
+    return this;
+  }
+
+  /** Consumes the queue with partial batch responses; the event source grants receive/delete on it. */
+  consumeQueue(
+    queue: sqs.IQueue,
+    options: { batchSize: number; maxBatchingWindow: Duration; maxConcurrency: number },
+  ): this {
+    this.once('queue');
+    this.addEventSource(
+      new SqsEventSource(queue, {
+        batchSize: options.batchSize,
+        maxBatchingWindow: options.maxBatchingWindow,
+        maxConcurrency: options.maxConcurrency,
+        reportBatchItemFailures: true,
+      }),
+    );
+    return this;
+  }
+
+  /** `<LogicalId.Arn>` as cdk-nag spells this function's ARN in findings (same-stack GetAtt). */
+  get nagArnReference(): string {
+    const stack = Stack.of(this);
+    return `<${stack.getLogicalId(this.node.defaultChild as lambda.CfnFunction)}.Arn>`;
+  }
+
+  private once(kind: string): void {
+    if (this.bindings.has(kind)) throw new Error(`${this.node.path}: ${kind} is already bound`);
+    this.bindings.add(kind);
+  }
+}

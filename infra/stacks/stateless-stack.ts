@@ -1,0 +1,166 @@
+// Everything that runs and can be redeployed or replaced at will: the functions, the HTTP API and its
+// CloudFront distribution, the notifier schedule and the alarms. It reaches the data only through the
+// stateful stack's named exports.
+import { CfnOutput, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { Cdn } from '../constructs/cdn';
+import { DailyNotifierSchedule } from '../constructs/daily-notifier';
+import { type ImportedValue, ProjectFunction } from '../constructs/project-function';
+import { ServiceAlarms } from '../constructs/service-alarms';
+import { ADMIN_ROUTES, ServiceApi } from '../constructs/service-api';
+import { handlerEntry, ingestTuning, type ServiceConfig } from './config';
+import { exportName, type StatefulExport } from './contract';
+
+export interface StatelessStackProps extends StackProps {
+  readonly config: ServiceConfig;
+  /** Entry of the notifier handler; when absent, no notifier function and no schedule are created. */
+  readonly notifierEntry?: string;
+}
+
+export class StatelessStack extends Stack {
+  readonly ingestFunction: ProjectFunction;
+  readonly apiFunction: ProjectFunction;
+  readonly adminFunction: ProjectFunction;
+  readonly notifierFunction: ProjectFunction | undefined;
+  readonly notifierSchedule: DailyNotifierSchedule | undefined;
+  readonly api: ServiceApi;
+  readonly cdn: Cdn;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+
+    const imported = (key: StatefulExport): ImportedValue => {
+      const name = exportName(config.serviceName, key);
+      return { value: Fn.importValue(name), nagReference: name };
+    };
+    const table = { tableName: imported('TableName').value, tableArn: imported('TableArn').value };
+    const ingestQueue = sqs.Queue.fromQueueArn(this, 'IngestQueue', imported('IngestQueueArn').value);
+    const deadLetterQueue = sqs.Queue.fromQueueArn(
+      this,
+      'DeadLetterQueue',
+      imported('DeadLetterQueueArn').value,
+    );
+    const notificationTopic = sns.Topic.fromTopicArn(
+      this,
+      'NotificationTopic',
+      imported('NotificationTopicArn').value,
+    );
+    const alarmTopic = sns.Topic.fromTopicArn(this, 'AlarmTopic', imported('AlarmTopicArn').value);
+    const logsBucket = s3.Bucket.fromBucketAttributes(this, 'LogsBucket', {
+      bucketName: imported('LogsBucketName').value,
+      bucketArn: imported('LogsBucketArn').value,
+    });
+
+    const common = {
+      serviceName: config.serviceName,
+      logLevel: config.logLevel,
+      logRetention: config.logRetentionDays,
+    };
+
+    // --- Functions -------------------------------------------------------------------------------------
+    this.ingestFunction = new ProjectFunction(this, 'IngestFunction', {
+      ...common,
+      entry: handlerEntry('ingest'),
+      description: 'S3 event notifications (via SQS) to the events table',
+      timeout: ingestTuning.timeout,
+      memorySize: 1024,
+    })
+      .bindTable(table, 'readWrite')
+      .bindEventObjectsRead(imported('EventsBucketArn'), config.eventPrefixes)
+      .consumeQueue(ingestQueue, ingestTuning);
+
+    this.apiFunction = new ProjectFunction(this, 'ApiFunction', {
+      ...common,
+      entry: handlerEntry('api'),
+      description: 'Public reads: topics, feeds, events, on this day, OPML',
+      timeout: Duration.seconds(10),
+      memorySize: 1024,
+      environment: config.publicBaseUrl ? { PUBLIC_BASE_URL: config.publicBaseUrl } : {},
+    }).bindTable(table, 'read');
+
+    this.adminFunction = new ProjectFunction(this, 'AdminFunction', {
+      ...common,
+      entry: handlerEntry('admin'),
+      description: 'Operator reads: ingest stats and rejections',
+      timeout: Duration.seconds(15),
+      memorySize: 512,
+    }).bindTable(table, 'read');
+
+    if (props.notifierEntry) {
+      this.notifierFunction = new ProjectFunction(this, 'NotifierFunction', {
+        ...common,
+        entry: props.notifierEntry,
+        description: 'Daily anniversary notifications to SNS',
+        timeout: Duration.minutes(2),
+        memorySize: 512,
+      })
+        .bindTable(table, 'read')
+        .bindTopicPublish(notificationTopic);
+      this.notifierSchedule = new DailyNotifierSchedule(this, 'DailyNotifier', {
+        notifier: this.notifierFunction,
+        expression: config.notifySchedule,
+        timeZone: config.notifyTimeZone,
+      });
+    }
+
+    // --- HTTP API and CloudFront -----------------------------------------------------------------------
+    this.api = new ServiceApi(this, 'Api', {
+      apiName: config.serviceName,
+      publicFunction: this.apiFunction,
+      adminFunction: this.adminFunction,
+      throttle: { rateLimit: config.apiThrottleRateLimit, burstLimit: config.apiThrottleBurstLimit },
+      logRetention: config.logRetentionDays,
+    });
+
+    this.cdn = new Cdn(this, 'Cdn', {
+      originHost: this.api.endpointHost,
+      uncachedPaths: ADMIN_ROUTES,
+      logsBucket,
+      domainName: config.domainName,
+      certificateArn: config.certificateArn,
+    });
+
+    // --- Alarms ----------------------------------------------------------------------------------------
+    new ServiceAlarms(this, 'Alarms', {
+      ingestQueue,
+      deadLetterQueue,
+      alarmTopic,
+      maxMessageAge: Duration.minutes(15),
+      functions: {
+        Ingest: this.ingestFunction,
+        Api: this.apiFunction,
+        Admin: this.adminFunction,
+        ...(this.notifierFunction ? { Notifier: this.notifierFunction } : {}),
+      },
+    });
+
+    // --- Outputs ---------------------------------------------------------------------------------------
+    new CfnOutput(this, 'PublicUrl', {
+      value: config.domainName
+        ? `https://${config.domainName}/`
+        : `https://${this.cdn.distribution.distributionDomainName}/`,
+      description: 'Public base URL (CloudFront): feeds, topics, events, on this day',
+    });
+    new CfnOutput(this, 'DistributionDomainName', {
+      value: this.cdn.distribution.distributionDomainName,
+      description: 'Point a custom domain (CNAME/alias) here',
+    });
+    new CfnOutput(this, 'DistributionId', { value: this.cdn.distribution.distributionId });
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.api.url,
+      description: 'API Gateway endpoint; call /stats and /rejections here with SigV4 (execute-api:Invoke)',
+    });
+    new CfnOutput(this, 'EventsBucketName', {
+      value: imported('EventsBucketName').value,
+      description: 'Upload event files here: npm run upload -- --bucket <this>',
+    });
+    new CfnOutput(this, 'NotificationTopicArn', {
+      value: notificationTopic.topicArn,
+      description: 'Subscribe here for anniversary notifications',
+    });
+  }
+}

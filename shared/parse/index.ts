@@ -1,0 +1,35 @@
+// The event-file parser: one S3 object (key + bytes) → one event, one day listing, or a typed rejection. Pure.
+import type { ParseResult } from '../domain/event';
+import { decodeObject } from './decode';
+import { parseMarkdownObject } from './event-file';
+import { hasFrontMatter, parseFrontMatterObject } from './front-matter';
+
+export { MAX_OBJECT_BYTES } from './decode';
+export { type FrontMatter, frontMatterSchema } from './front-matter';
+export { type CanonicalRef, eventId, idFromCanonicalKey, slugifyTitle } from './slug';
+export { cleanText } from './text';
+
+/**
+ * Parses one object. The content decides the format, never the key's extension: YAML front matter, an event file
+ * (`### [date]` + `# headline`) or a day listing (`## [date]` + `### [headline](path)` entries). The key only gives
+ * identity: a canonical `[zh/]news/YYYY/MM/D/<slug>.md` key is the event's id; any other key gets
+ * `<date from content>/<slug from title>`. No I/O, no clock; bad input yields a rejection, never an exception.
+ */
+export function parseEventObject(key: string, body: Uint8Array | string): ParseResult {
+  const decoded = decodeObject(body);
+  if (!decoded.ok) return { kind: 'rejected', reason: decoded.reason, detail: decoded.detail };
+  try {
+    if (hasFrontMatter(decoded.text)) return parseFrontMatterObject(key, decoded.text);
+    return (
+      parseMarkdownObject(key, decoded.text) ?? {
+        kind: 'rejected',
+        reason: 'unknown-format',
+        detail: 'neither front matter, an event file (date heading + `# headline`) nor a day listing',
+      }
+    );
+  } catch (error) {
+    // A parser bug must not take the batch down; the message says where to look.
+    const message = error instanceof Error ? error.message : String(error);
+    return { kind: 'rejected', reason: 'unknown-format', detail: `parser failed on this object: ${message}` };
+  }
+}

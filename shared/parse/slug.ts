@@ -1,0 +1,113 @@
+// Event identity: canonical keys and links → `{ date, slug }`, and slugs derived from titles as the corpus derives them.
+import type { Lang } from '../domain/event';
+import { isoDate } from './dates';
+
+/**
+ * The English generator slugged UTF-8 bytes read as Latin-1 (`ã` = C3 A3 → `Ã£`), cut that string at 140, and
+ * transliterated each Latin-1 character to ASCII; that is where `sapso-paulo` (São), `anta3nio` (António),
+ * `wa1-4renlingen` (Wü) and `2010a2011` (en dash) come from. Index = code point − 0xA0; C1 controls map to ''.
+ */
+// biome-ignore format: a 16-column table by code point
+const LATIN1_ASCII: readonly string[] = [
+  ' ', '!', 'C/', 'PS', '$?', 'Y=', '|', 'SS', '"', '(c)', 'a', '<<', '!', '', '(r)', '-',
+  'deg', '+-', '2', '3', "'", 'u', 'P', '*', ',', '1', 'o', '>>', '1/4', '1/2', '3/4', '?',
+  'A', 'A', 'A', 'A', 'A', 'A', 'AE', 'C', 'E', 'E', 'E', 'E', 'I', 'I', 'I', 'I',
+  'D', 'N', 'O', 'O', 'O', 'O', 'O', 'x', 'O', 'U', 'U', 'U', 'U', 'Y', 'Th', 'ss',
+  'a', 'a', 'a', 'a', 'a', 'a', 'ae', 'c', 'e', 'e', 'e', 'e', 'i', 'i', 'i', 'i',
+  'd', 'n', 'o', 'o', 'o', 'o', 'o', '/', 'o', 'u', 'u', 'u', 'u', 'y', 'th', 'y',
+];
+
+const EN_CUT = 140;
+const ZH_CUT = 60;
+const utf8 = new TextEncoder();
+
+/** Non-ASCII text as the English generator saw it: its UTF-8 bytes, one Latin-1 character each. */
+function asLatin1Bytes(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the test is "all ASCII"
+  if (/^[\u0000-\u007f]*$/.test(text)) return text;
+  let out = '';
+  for (const byte of utf8.encode(text)) out += String.fromCharCode(byte);
+  return out;
+}
+
+function slugEn(raw: string): string {
+  let ascii = '';
+  for (const char of asLatin1Bytes(raw).slice(0, EN_CUT)) {
+    const code = char.charCodeAt(0);
+    if (code < 0x80) ascii += char;
+    else if (code >= 0xa0) ascii += LATIN1_ASCII[code - 0xa0] ?? '';
+  }
+  return ascii
+    .toLowerCase()
+    .replace(/[<>]/g, '')
+    .replace(/[^a-z0-9_]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+function slugZh(raw: string): string {
+  return Array.from(raw)
+    .slice(0, ZH_CUT)
+    .join('')
+    .replace(/[.,]/g, '')
+    .replace(/[^\p{L}\p{N}_]+/gu, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+/**
+ * Derives a slug from a headline the way the corpus generator did, so a file stored under another key still meets
+ * its related links and listing entries on one id. Feed it the RAW headline (everything after `# `, including a
+ * second leading space and any wiki leftovers): the generator cut the raw text, not the cleaned title.
+ * - en: UTF-8 bytes read as Latin-1, cut at 140, transliterated to ASCII, lower-cased, `<`/`>` dropped, runs of
+ *   anything but `[a-z0-9_]` → `-`, trimmed.
+ * - zh: cut at 60 characters, `.` and `,` dropped, runs of anything but letters/digits/`_` → `-` (case and Han kept).
+ */
+export function slugifyTitle(title: string, lang: Lang): string {
+  return lang === 'zh' ? slugZh(title) : slugEn(title);
+}
+
+export interface CanonicalRef {
+  /** YYYY-MM-DD */
+  date: string;
+  slug: string;
+}
+
+const NEWS_PATH = /^\/?(?:zh\/)?news\/(\d{4})\/(\d{1,2})\/(\d{1,2})\/([^/]+)\.md$/;
+
+function pathOf(keyOrLink: string): string {
+  let path = keyOrLink.trim();
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\/[^/]*/i.exec(path);
+  if (scheme) path = path.slice(scheme[0].length);
+  path = path.replace(/[?#].*$/, '');
+  if (!path.includes('%')) return path;
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
+/** Date and last segment of a `[zh/]news/YYYY/MM/D/<name>.md` path; `name` may be `index`. */
+export function parseNewsPath(keyOrLink: string): { date: string; name: string; zh: boolean } | undefined {
+  const path = pathOf(keyOrLink);
+  const match = NEWS_PATH.exec(path);
+  if (!match) return undefined;
+  const [, year, month, day, name] = match;
+  const date = isoDate(Number(year), Number(month), Number(day));
+  if (date === undefined || !name) return undefined;
+  return { date, name, zh: /^\/?zh\//.test(path) };
+}
+
+/**
+ * `[zh/]news/YYYY/MM/D/<slug>.md` (also with a leading `/`, as a link path `/zh/news/...`, or a full URL) →
+ * `{ date: 'YYYY-MM-DD', slug }`. Anything else, a day listing (`index.md`) or an impossible date → undefined.
+ */
+export function idFromCanonicalKey(key: string): CanonicalRef | undefined {
+  const parsed = parseNewsPath(key);
+  if (!parsed || parsed.name === 'index' || parsed.name.trim() === '') return undefined;
+  return { date: parsed.date, slug: parsed.name };
+}
+
+/** The id every contribution about one event shares. */
+export function eventId(date: string, slug: string): string {
+  return `${date}/${slug}`;
+}

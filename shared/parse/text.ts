@@ -1,0 +1,188 @@
+// Display text from the generator's raw strings: entities decoded, wiki/HTML leftovers turned to plain text.
+import { decodeHTMLAttribute } from 'entities';
+import { normalizeLabel, resolveConversionMarkup } from '../domain/topics';
+
+const ENTITY_LEFT = /&(?:#\d+|#x[0-9a-f]+|[a-z][a-z0-9]*);/i;
+
+/**
+ * Decodes HTML entities. Attribute mode: named entities without `;` are decoded only when no letter, digit or `=`
+ * follows (`&nbsp x`, not `&notice`), so `AT&T` and query strings survive. A second pass catches `&amp;quot;`.
+ */
+export function decodeEntities(text: string): string {
+  if (!text.includes('&')) return text;
+  const once = decodeHTMLAttribute(text);
+  return ENTITY_LEFT.test(once) ? decodeHTMLAttribute(once) : once;
+}
+
+/** Ship-prefix templates: `{{USS|Monitor}}` renders `USS Monitor`. */
+const SHIP_PREFIXES = new Set([
+  'uss',
+  'hms',
+  'hmas',
+  'hmcs',
+  'hmnzs',
+  'rms',
+  'ss',
+  'mv',
+  'usns',
+  'uscgc',
+  'hnlms',
+  'sms',
+]);
+/** Templates that render their arguments as they are. */
+const PASS_THROUGH = new Set([
+  'nowrap',
+  'nobr',
+  'nobreak',
+  'small',
+  'smaller',
+  'big',
+  'sup',
+  'sub',
+  'sic',
+  'abbr',
+]);
+const RANGE_WORDS = new Set(['-', '–', 'to', 'and', 'or', 'x', '×', 'by', '+', '&']);
+
+function renderConvert(args: string[]): string {
+  const [value, second, third, fourth] = args;
+  if (value === undefined) return '';
+  if (second !== undefined && RANGE_WORDS.has(second) && third !== undefined) {
+    const joiner = second === '-' || second === '–' ? '–' : ` ${second} `;
+    return `${value}${joiner}${third}${fourth ? ` ${fourth}` : ''}`;
+  }
+  return second ? `${value} ${second}` : value;
+}
+
+/** One innermost `{{name|args}}`: the text it would render where that is knowable, else nothing. */
+function renderTemplate(inner: string): string {
+  const parts = inner.split('|').map((part) => part.trim());
+  const rawName = parts[0] ?? '';
+  const name = rawName.toLowerCase().replace(/_/g, ' ');
+  // Named parameters (`date=…`, `url=…`) never render as text.
+  const args = parts.slice(1).filter((arg) => !/^[\w -]+=/.test(arg));
+  if (name === 'convert' || name === 'cvt') return renderConvert(args);
+  if (PASS_THROUGH.has(name)) return args.join(' ');
+  if (name === 'lang' || name.startsWith('lang-') || name === 'transl') return args.at(-1) ?? '';
+  if (SHIP_PREFIXES.has(name) && args[0]) {
+    return `${rawName} ${args[0]}${args[1] ? ` (${args[1]})` : ''}`;
+  }
+  return '';
+}
+
+const TEMPLATE = /\{\{([^{}]*)\}\}/g;
+/** `435|mi|km`: the body of a `{{convert}}` whose braces were lost. */
+const BARE_CONVERT = /(\d[\d,.]*)\|([A-Za-z°][\w°/²³]*)(?:\|[A-Za-z°][\w°/²³]*)*/g;
+/** A run of two or more citation parameters (`title = … | url = …`) dumped as text. */
+const CITATION_PARAMS = /(?:^|[\s|])[a-z][\w-]*\s*=[^|]*(?:\|\s*[a-z][\w-]*\s*=[^|]*)+/gi;
+/** A numeric entity cut off by truncation at the very end (`Syria&#...`). */
+const CUT_ENTITY = /&#x?[0-9a-f]*(?=(?:\.{3}|…)?$)/i;
+const EXTERNAL_LINK = /\[(?:(?:https?|ftp):(?:\/\/|--)|\/\/)[^\s\]]*(?:\s+([^\]]*))?\]/gi;
+const UNTERMINATED_LINK = /\[?(?:https?|ftp):(?:\/\/|--)\S*/gi;
+const WIKI_LINK = /\[\[(?:[^\]|]*\|)?([^\]]*)\]\]/g;
+const REF = /<ref\b[^>]*\/>|<ref\b[^>]*>[\s\S]*?<\/ref\s*>/gi;
+const REF_TO_END = /<ref\b[\s\S]*$/i;
+const COMMENT = /<!--[\s\S]*?(?:-->|$)/g;
+const TAG = /<\/?([A-Za-z][A-Za-z0-9]*)\b[^<>]*>/g;
+const BLOCK_TAGS = new Set([
+  'br',
+  'p',
+  'div',
+  'li',
+  'ul',
+  'ol',
+  'tr',
+  'td',
+  'th',
+  'hr',
+  'table',
+  'blockquote',
+]);
+const QUOTE_RUN = /'{2,}/g;
+/** `date=十一月 2017`, `date=September 2015`, `date=2018年5月`: cleanup-template dates left after a link. */
+const TEMPLATE_DATE =
+  /\s*\bdate\s*=\s*(?:\p{L}+\s+\d{4}|\d{4}年\d{1,2}月|\d{4}-\d{2}(?:-\d{2})?)?(?=$|\s|[)\]，。,.;])/gu;
+/** A timestamp tail glued to the text by the generator (`…舉行。:43:02+00:00`). */
+const TIMESTAMP_TAIL = /\s*(?:\d{4}-\d{2}-\d{2}[T ])?\d{0,2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})\s*$/;
+const INVISIBLE = /[\u200b-\u200d\u2060\ufeff\u00ad]/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+
+function expandTemplates(text: string): string {
+  let current = text;
+  for (let round = 0; round < 8 && current.includes('{{'); round += 1) {
+    const next = current.replace(TEMPLATE, (_whole, inner: string) => renderTemplate(inner));
+    if (next === current) break;
+    current = next;
+  }
+  // Unterminated (`{{Nowrap|$3.3 billion` cut off by truncation): drop the opener, keep the argument text.
+  return current.replace(/\{\{[^{}|]*\|?/g, '').replace(/\}\}/g, '');
+}
+
+/** `''italic''` / `'''bold'''` markers removed; a space is kept where a marker was the only word separator. */
+function dropQuoteMarkers(text: string): string {
+  let open = false;
+  return text.replace(QUOTE_RUN, (_run, offset: number, whole: string) => {
+    open = !open;
+    const before = whole[offset - 1] ?? '';
+    const after = whole[offset + _run.length] ?? '';
+    const glued = open ? LETTER_OR_DIGIT.test(before) : LETTER_OR_DIGIT.test(after);
+    return glued ? ' ' : '';
+  });
+}
+
+function stripHtml(text: string): string {
+  if (!text.includes('<')) return text;
+  return text
+    .replace(COMMENT, '')
+    .replace(REF, '')
+    .replace(REF_TO_END, '')
+    .replace(TAG, (_tag, name: string) => (BLOCK_TAGS.has(name.toLowerCase()) ? ' ' : ''));
+}
+
+/**
+ * Plain display text from a raw headline, description, label or source name: entities decoded, `<ref>` and other
+ * tags removed, templates rendered (`{{convert|435|mi|km}}` → `435 mi`, `{{Nowrap|x}}` → `x`), external links
+ * reduced to their label, `''`/`'''` dropped, zh conversion markup resolved, generator junk removed, whitespace
+ * collapsed. What cannot become text is removed.
+ */
+export function cleanText(raw: string): string {
+  let text = stripHtml(decodeEntities(raw));
+  // Each rewrite runs only when its trigger character is present: most headlines need none of them.
+  if (text.includes('{{') || text.includes('}}')) text = expandTemplates(text);
+  if (text.includes('[')) {
+    text = text
+      .replace(EXTERNAL_LINK, (_link, label: string | undefined) => (label ? ` ${label.trim()} ` : ' '))
+      .replace(WIKI_LINK, '$1');
+  }
+  if (text.includes('//') || text.includes(':--')) text = text.replace(UNTERMINATED_LINK, ' ');
+  if (text.includes('|')) text = text.replace(BARE_CONVERT, '$1 $2');
+  if (text.includes('=')) text = text.replace(CITATION_PARAMS, ' ').replace(TEMPLATE_DATE, '');
+  if (text.includes("''")) text = dropQuoteMarkers(text);
+  if (text.includes('-{') || text.includes('}-'))
+    text = resolveConversionMarkup(text).replace(/-\{|\}-/g, '');
+  text = text.replace(INVISIBLE, '').replace(CONTROL, ' ');
+  if (text.includes(':')) text = text.replace(TIMESTAMP_TAIL, '');
+  if (text.includes('&#')) text = text.replace(CUT_ENTITY, '');
+  if (text.includes('|')) text = text.replace(/\s*\|\s*/g, ' ');
+  return text
+    .replace(/\s+/g, ' ')
+    .replace(/ ([,.;:!?，。；：])/g, '$1')
+    .trim();
+}
+
+/** A topic label as shown: cleaned like a title, then normalized (see `normalizeLabel`). */
+export function cleanLabel(raw: string): string {
+  return normalizeLabel(cleanText(raw));
+}
+
+/** Splits a Context line's list (`a, b`, `甲，乙`) into cleaned, non-empty labels. */
+export function splitLabels(list: string): string[] {
+  const labels: string[] = [];
+  for (const part of list.split(/[,，]/)) {
+    const label = cleanLabel(part);
+    if (label !== '') labels.push(label);
+  }
+  return labels;
+}

@@ -1,0 +1,502 @@
+// Stateless stack: functions and their grants, the SQS event source, routes and authorizers, CloudFront,
+// the notifier schedule (with a stand-in notifier entry) and the alarms.
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CACHE_KEY_QUERY_STRINGS, FORWARDED_HOST_HEADER } from '../../infra/constructs/cdn';
+import { ADMIN_ROUTES, PUBLIC_ROUTES } from '../../infra/constructs/service-api';
+import { detectNotifierEntry } from '../../infra/stacks/config';
+import {
+  fixtureNotifierEntry,
+  importOf,
+  type Props,
+  resourceOf,
+  type Synthesized,
+  synthService,
+} from './support';
+
+const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
+
+let withNotifier: Synthesized;
+let withoutNotifier: Synthesized;
+let template: Template;
+let fnIds: { ingest: string; api: string; admin: string; notifier: string };
+
+beforeAll(() => {
+  // Prepare: the notifier path is exercised through the fixture entry, whether or not functions/notify exists.
+  withNotifier = synthService({ notifierEntry: fixtureNotifierEntry });
+  withoutNotifier = synthService({ notifierEntry: undefined });
+  template = withNotifier.statelessTemplate;
+  const { stateless } = withNotifier;
+  const id = (fn: { node: { defaultChild?: unknown } }): string =>
+    stateless.getLogicalId(fn.node.defaultChild as Parameters<typeof stateless.getLogicalId>[0]);
+  if (!stateless.notifierFunction) throw new Error('notifier expected with a notifier entry');
+  fnIds = {
+    ingest: id(stateless.ingestFunction),
+    api: id(stateless.apiFunction),
+    admin: id(stateless.adminFunction),
+    notifier: id(stateless.notifierFunction),
+  };
+});
+
+/** Every statement of the execution role policy of the function with logical id `fnId`. */
+function statementsOf(fnId: string): Array<{ Action: string | string[]; Resource: unknown; Effect: string }> {
+  const fn = resourceOf(template, 'AWS::Lambda::Function', fnId).props;
+  const roleId = (fn.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  const policies = Object.values(
+    template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } }),
+  ) as Array<{ Properties: { PolicyDocument: { Statement: never[] } } }>;
+  expect(policies).toHaveLength(1);
+  return policies.flatMap((p) => p.Properties.PolicyDocument.Statement);
+}
+
+const actionsOf = (statements: ReturnType<typeof statementsOf>): string[] =>
+  statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
+
+const resourcesOf = (statements: ReturnType<typeof statementsOf>): unknown[] =>
+  statements.flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]));
+
+describe('project functions', () => {
+  it('run Node.js 24 on arm64 with the Powertools environment and their own log group', () => {
+    for (const fnId of Object.values(fnIds)) {
+      const fn = resourceOf(template, 'AWS::Lambda::Function', fnId).props;
+      expect(fn).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        Environment: {
+          Variables: {
+            POWERTOOLS_SERVICE_NAME: 'context-feeds',
+            POWERTOOLS_LOG_LEVEL: 'INFO',
+            LOG_LEVEL: 'INFO',
+            NODE_OPTIONS: '--enable-source-maps',
+            TABLE_NAME: importOf('TableName'),
+          },
+        },
+      });
+      const logGroupId = ((fn.LoggingConfig as Props).LogGroup as { Ref: string }).Ref;
+      expect(resourceOf(template, 'AWS::Logs::LogGroup', logGroupId).props.RetentionInDays).toBe(30);
+    }
+  });
+
+  it('set PUBLIC_BASE_URL on the API function only when the publicBaseUrl context is set', () => {
+    const api = resourceOf(template, 'AWS::Lambda::Function', fnIds.api).props;
+    expect((api.Environment as { Variables: Props }).Variables).not.toHaveProperty('PUBLIC_BASE_URL');
+
+    const custom = synthService({ context: { publicBaseUrl: 'https://feeds.example.org' } });
+    custom.statelessTemplate.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Public reads'),
+      Environment: { Variables: Match.objectLike({ PUBLIC_BASE_URL: 'https://feeds.example.org' }) },
+    });
+  });
+
+  it('give the ingest an SQS event source with partial batch responses', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: importOf('IngestQueueArn'),
+      FunctionName: { Ref: fnIds.ingest },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: 10,
+      MaximumBatchingWindowInSeconds: 5,
+      ScalingConfig: { MaximumConcurrency: 10 },
+    });
+  });
+
+  it('keep the queue visibility timeout at ≥ 6× the ingest timeout (across the two stacks)', () => {
+    const timeout = resourceOf(template, 'AWS::Lambda::Function', fnIds.ingest).props.Timeout as number;
+    const queueId = withNotifier.stateful.getLogicalId(
+      withNotifier.stateful.ingestQueue.node.defaultChild as Parameters<
+        Synthesized['stateful']['getLogicalId']
+      >[0],
+    );
+    const queue = resourceOf(withNotifier.statefulTemplate, 'AWS::SQS::Queue', queueId).props;
+    expect(queue.VisibilityTimeout as number).toBeGreaterThanOrEqual(6 * timeout);
+  });
+});
+
+describe('IAM: each function gets only what it uses', () => {
+  const ownLogGroup = (fnId: string) => {
+    const fn = resourceOf(template, 'AWS::Lambda::Function', fnId).props;
+    return { 'Fn::GetAtt': [((fn.LoggingConfig as Props).LogGroup as { Ref: string }).Ref, 'Arn'] };
+  };
+  const tableResources = [
+    importOf('TableArn'),
+    { 'Fn::Join': ['', [importOf('TableArn'), '/index/GSI1']] },
+    { 'Fn::Join': ['', [importOf('TableArn'), '/index/GSI2']] },
+  ];
+
+  it('grants no wildcard actions and only this service’s resources', () => {
+    for (const fnId of Object.values(fnIds)) {
+      const statements = statementsOf(fnId);
+      expect(statements.every((s) => s.Effect === 'Allow')).toBe(true);
+      for (const action of actionsOf(statements)) expect(action).not.toContain('*');
+      for (const resource of resourcesOf(statements)) {
+        expect(resource).not.toBe('*');
+        const text = JSON.stringify(resource);
+        const ownLog = JSON.stringify(ownLogGroup(fnId));
+        expect(
+          text === ownLog ||
+            /"Fn::ImportValue":"context-feeds:(TableArn|EventsBucketArn|IngestQueueArn|NotificationTopicArn)"/.test(
+              text,
+            ),
+          text,
+        ).toBe(true);
+      }
+    }
+  });
+
+  it('lets the API and admin functions only read the table', () => {
+    for (const fnId of [fnIds.api, fnIds.admin]) {
+      const statements = statementsOf(fnId);
+      expect(actionsOf(statements)).toEqual(
+        ['dynamodb:GetItem', 'dynamodb:Query', 'logs:CreateLogStream', 'logs:PutLogEvents'].sort(),
+      );
+      expect(statements).toContainEqual(
+        expect.objectContaining({ Action: ['dynamodb:GetItem', 'dynamodb:Query'], Resource: tableResources }),
+      );
+    }
+  });
+
+  it('lets the ingest read event objects, write the table and consume the queue', () => {
+    const statements = statementsOf(fnIds.ingest);
+    expect(actionsOf(statements)).toEqual(
+      [
+        'dynamodb:BatchWriteItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        's3:GetObject',
+        's3:GetObjectVersion',
+        's3:ListBucket',
+        'sqs:ChangeMessageVisibility',
+        'sqs:DeleteMessage',
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:ReceiveMessage',
+      ].sort(),
+    );
+    const objects = (prefix: string) => ({ 'Fn::Join': ['', [importOf('EventsBucketArn'), `/${prefix}*`]] });
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Action: ['s3:GetObject', 's3:GetObjectVersion'],
+        Resource: expect.arrayContaining(['news/', 'zh/news/', 'inbox/'].map(objects)),
+      }),
+    );
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Action: 's3:ListBucket', Resource: importOf('EventsBucketArn') }),
+    );
+    expect(statements).toContainEqual(expect.objectContaining({ Resource: tableResources }));
+  });
+
+  it('lets the notifier read the table and publish to the notification topic only', () => {
+    const statements = statementsOf(fnIds.notifier);
+    expect(actionsOf(statements)).toEqual(
+      [
+        'dynamodb:GetItem',
+        'dynamodb:Query',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'sns:Publish',
+      ].sort(),
+    );
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Action: 'sns:Publish', Resource: importOf('NotificationTopicArn') }),
+    );
+    const notifier = resourceOf(template, 'AWS::Lambda::Function', fnIds.notifier).props;
+    expect((notifier.Environment as { Variables: Props }).Variables.TOPIC_ARN).toEqual(
+      importOf('NotificationTopicArn'),
+    );
+  });
+
+  it('uses no AWS managed policies on the function roles', () => {
+    for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
+      expect((role as { Properties: Props }).Properties.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+});
+
+describe('HTTP API', () => {
+  const integrationFor = (fnId: string): string => {
+    const integrations = template.findResources('AWS::ApiGatewayV2::Integration', {
+      Properties: {
+        IntegrationType: 'AWS_PROXY',
+        PayloadFormatVersion: '2.0',
+        IntegrationUri: { 'Fn::GetAtt': [fnId, 'Arn'] },
+      },
+    });
+    const [id, ...others] = Object.keys(integrations);
+    expect(others).toEqual([]);
+    return id as string;
+  };
+
+  it('routes every public path (GET and HEAD) to the API function without an authorizer', () => {
+    const target = { 'Fn::Join': ['', ['integrations/', { Ref: integrationFor(fnIds.api) }]] };
+    for (const path of PUBLIC_ROUTES) {
+      for (const method of ['GET', 'HEAD']) {
+        template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+          RouteKey: `${method} ${path}`,
+          AuthorizationType: 'NONE',
+          Target: target,
+        });
+      }
+    }
+  });
+
+  it('routes /stats and /rejections to the admin function behind IAM auth', () => {
+    const target = { 'Fn::Join': ['', ['integrations/', { Ref: integrationFor(fnIds.admin) }]] };
+    for (const path of ADMIN_ROUTES) {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: `GET ${path}`,
+        AuthorizationType: 'AWS_IAM',
+        Target: target,
+      });
+    }
+    expect(PUBLIC_ROUTES).not.toContain('/stats');
+  });
+
+  it('throttles the $default stage and writes JSON access logs', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      AccessLogSettings: {
+        DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ApiAccessLogs'), 'Arn'] },
+        Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"'),
+      },
+    });
+  });
+});
+
+describe('CloudFront', () => {
+  const distribution = () =>
+    resourceOf(template, 'AWS::CloudFront::Distribution', 'CdnDistribution').props
+      .DistributionConfig as Props;
+
+  it('caches by origin Cache-Control, keyed on host and API query strings, never cookies, compressed', () => {
+    template.hasResourceProperties('AWS::CloudFront::CachePolicy', {
+      CachePolicyConfig: {
+        MinTTL: 0,
+        DefaultTTL: 0,
+        ParametersInCacheKeyAndForwardedToOrigin: {
+          CookiesConfig: { CookieBehavior: 'none' },
+          HeadersConfig: { HeaderBehavior: 'whitelist', Headers: [FORWARDED_HOST_HEADER] },
+          QueryStringsConfig: {
+            QueryStringBehavior: 'whitelist',
+            QueryStrings: Match.arrayEquals([...CACHE_KEY_QUERY_STRINGS]),
+          },
+          EnableAcceptEncodingGzip: true,
+          EnableAcceptEncodingBrotli: true,
+        },
+      },
+    });
+    const policyId = resourceOf(template, 'AWS::CloudFront::CachePolicy', 'CdnApiCachePolicy').id;
+    expect(distribution().DefaultCacheBehavior).toMatchObject({
+      CachePolicyId: { Ref: policyId },
+      Compress: true,
+      ViewerProtocolPolicy: 'redirect-to-https',
+      AllowedMethods: ['GET', 'HEAD'],
+    });
+    expect(distribution().DefaultCacheBehavior).not.toHaveProperty('OriginRequestPolicyId');
+  });
+
+  it('sends the viewer host as x-forwarded-host from a viewer-request function, overriding any sent one', () => {
+    const fn = resourceOf(template, 'AWS::CloudFront::Function', 'CdnForwardHost');
+    expect(distribution().DefaultCacheBehavior).toMatchObject({
+      FunctionAssociations: [
+        { EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [fn.id, 'FunctionARN'] } },
+      ],
+    });
+    // Act: run the function's code the way CloudFront would.
+    const handler = new Function(`${fn.props.FunctionCode as string}; return handler;`)() as (e: unknown) => {
+      headers: Record<string, { value: string }>;
+    };
+    const request = handler({
+      request: {
+        headers: { host: { value: 'd111.cloudfront.net' }, 'x-forwarded-host': { value: 'evil.test' } },
+      },
+    });
+    // Assess
+    expect(request.headers[FORWARDED_HOST_HEADER]).toEqual({ value: 'd111.cloudfront.net' });
+  });
+
+  it('reaches the API over HTTPS (TLS 1.2) on its execute-api host, without forwarding Host', () => {
+    const apiId = resourceOf(template, 'AWS::ApiGatewayV2::Api', 'ApiHttpApi').id;
+    expect(distribution().Origins).toEqual([
+      expect.objectContaining({
+        DomainName: {
+          'Fn::Join': [
+            '',
+            [{ Ref: apiId }, '.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }],
+          ],
+        },
+        CustomOriginConfig: { OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] },
+      }),
+    ]);
+  });
+
+  it('never caches the admin routes', () => {
+    expect(distribution().CacheBehaviors).toEqual(
+      ADMIN_ROUTES.map((path) =>
+        expect.objectContaining({ PathPattern: path, CachePolicyId: CACHING_DISABLED }),
+      ),
+    );
+  });
+
+  it('logs to the log bucket and puts no WAF (so no bot challenge) in front of feed readers', () => {
+    expect(distribution().Logging).toEqual({
+      Bucket: {
+        'Fn::Join': [
+          '',
+          [importOf('LogsBucketName'), '.s3.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }],
+        ],
+      },
+      Prefix: 'cloudfront/',
+    });
+    expect(distribution()).not.toHaveProperty('WebACLId');
+  });
+
+  it('serves a custom domain with TLS 1.2 (2021) over SNI when configured', () => {
+    const certificateArn = 'arn:aws:acm:us-east-1:123456789012:certificate/abc';
+    const custom = synthService({ context: { domainName: 'feeds.example.org', certificateArn } });
+    const config = resourceOf(custom.statelessTemplate, 'AWS::CloudFront::Distribution', 'CdnDistribution')
+      .props.DistributionConfig as Props;
+    expect(config.Aliases).toEqual(['feeds.example.org']);
+    expect(config.ViewerCertificate).toEqual({
+      AcmCertificateArn: certificateArn,
+      MinimumProtocolVersion: 'TLSv1.2_2021',
+      SslSupportMethod: 'sni-only',
+    });
+  });
+});
+
+describe('daily notifier schedule', () => {
+  it('invokes the notifier daily at the configured time in the configured zone', () => {
+    const role = resourceOf(template, 'AWS::IAM::Role', 'DailyNotifierInvokeRole');
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 7 * * ? *)',
+      ScheduleExpressionTimezone: 'UTC',
+      State: 'ENABLED',
+      Target: Match.objectLike({
+        Arn: { 'Fn::GetAtt': [fnIds.notifier, 'Arn'] },
+        RoleArn: { 'Fn::GetAtt': [role.id, 'Arn'] },
+      }),
+    });
+    expect(role.props.AssumeRolePolicyDocument).toMatchObject({
+      Statement: [
+        expect.objectContaining({
+          Principal: { Service: 'scheduler.amazonaws.com' },
+          Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+        }),
+      ],
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: role.id }],
+      PolicyDocument: {
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: 'lambda:InvokeFunction',
+            Resource: [
+              { 'Fn::GetAtt': [fnIds.notifier, 'Arn'] },
+              { 'Fn::Join': ['', [{ 'Fn::GetAtt': [fnIds.notifier, 'Arn'] }, ':*']] },
+            ],
+          },
+        ],
+      },
+    });
+  });
+
+  it('takes the expression and time zone from context', () => {
+    const custom = synthService({
+      notifierEntry: fixtureNotifierEntry,
+      context: { notifySchedule: 'cron(30 6 * * ? *)', notifyTimeZone: 'Europe/Berlin' },
+    });
+    custom.statelessTemplate.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(30 6 * * ? *)',
+      ScheduleExpressionTimezone: 'Europe/Berlin',
+    });
+  });
+
+  it.runIf(detectNotifierEntry() !== undefined)(
+    'schedules the real notifier once functions/notify exists',
+    () => {
+      const real = synthService({ notifierEntry: detectNotifierEntry() });
+      real.statelessTemplate.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: 'cron(0 7 * * ? *)',
+        ScheduleExpressionTimezone: 'UTC',
+      });
+    },
+  );
+
+  it('is left out, with its function, while there is no notifier handler; the topic stays', () => {
+    const stateless = withoutNotifier.statelessTemplate;
+    stateless.resourceCountIs('AWS::Scheduler::Schedule', 0);
+    expect(withoutNotifier.stateless.notifierFunction).toBeUndefined();
+    for (const fn of Object.values(stateless.findResources('AWS::Lambda::Function'))) {
+      expect(
+        (fn as { Properties: { Environment: { Variables: Props } } }).Properties.Environment.Variables,
+      ).not.toHaveProperty('TOPIC_ARN');
+    }
+    expect(JSON.stringify(stateless.findResources('AWS::IAM::Policy'))).not.toContain('sns:Publish');
+    withoutNotifier.statefulTemplate.hasResourceProperties('AWS::SNS::Topic', {
+      DisplayName: Match.stringLikeRegexp('anniversary'),
+    });
+  });
+});
+
+describe('alarms', () => {
+  const alarmTopic = [importOf('AlarmTopicArn')];
+  const queueName = (key: string) => ({ 'Fn::Select': [5, { 'Fn::Split': [':', importOf(key)] }] });
+
+  it('alarm when the DLQ holds any message', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: queueName('DeadLetterQueueArn') }],
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 1,
+      AlarmActions: alarmTopic,
+    });
+  });
+
+  it('alarm when the oldest ingest message is 15 minutes old', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Dimensions: [{ Name: 'QueueName', Value: queueName('IngestQueueArn') }],
+      Threshold: 900,
+      AlarmActions: alarmTopic,
+    });
+  });
+
+  it('alarm on errors of every function', () => {
+    for (const fnId of Object.values(fnIds)) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: fnId } }],
+        Statistic: 'Sum',
+        Threshold: 1,
+        AlarmActions: alarmTopic,
+      });
+    }
+  });
+});
+
+describe('outputs', () => {
+  it('give the public (CloudFront) URL, the API URL, the bucket name and the topic ARN', () => {
+    template.hasOutput('PublicUrl', {
+      Value: {
+        'Fn::Join': [
+          '',
+          ['https://', { 'Fn::GetAtt': [Match.stringLikeRegexp('^CdnDistribution'), 'DomainName'] }, '/'],
+        ],
+      },
+    });
+    template.hasOutput('ApiUrl', { Value: Match.anyValue() });
+    template.hasOutput('EventsBucketName', { Value: importOf('EventsBucketName') });
+    template.hasOutput('NotificationTopicArn', { Value: importOf('NotificationTopicArn') });
+  });
+});

@@ -1,0 +1,145 @@
+// The whole Chinese edition through the real ingest handler (s3rver → SQS-shaped batches → dynalite).
+import { readFileSync } from 'node:fs';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { topicSlug } from '../../shared/domain/topics';
+import { EventsTable } from '../../shared/store/events-table';
+import { corpusFiles, corpusSkipMessage, hasCorpus } from '../support/corpus';
+import { type LocalDynamo, type LocalS3, startLocalDynamo, startLocalS3 } from '../support/local-aws';
+import { s3Message, sqsEvent } from '../support/sqs';
+
+const files = corpusFiles('zh');
+const canonical = /news\/(\d{4})\/(\d{2})\/(\d{1,2})\/([^/]+)\.md$/;
+const idOf = (path: string): string | undefined => {
+  const m = path.match(canonical);
+  return m ? `${m[1]}-${m[2]}-${m[3]?.padStart(2, '0')}/${m[4]}` : undefined;
+};
+
+/**
+ * Ground truth read straight from the files, without the parser: event ids from paths and listing links,
+ * and the topic labels each file states for an event (its `#####` line, its related items' `_消息:_`
+ * labels, and the `#####` line before its entry in the day listing).
+ */
+function groundTruth() {
+  const ids = new Set<string>();
+  const topics = new Map<string, Set<string>>();
+  const addTopics = (id: string, labels: string[]) => {
+    const set = topics.get(id) ?? new Set<string>();
+    for (const label of labels.map((l) => l.trim()).filter(Boolean)) set.add(label);
+    topics.set(id, set);
+  };
+  for (const file of files) {
+    const text = readFileSync(file.path, 'utf8').replace(/\r\n/g, '\n');
+    if (file.key.endsWith('/index.md')) {
+      let topicLine: string | undefined;
+      for (const line of text.split('\n')) {
+        if (line.startsWith('##### ')) topicLine = line.slice(6);
+        const link = line.startsWith('### [') ? line.match(/\]\(([^)]+\.md)\)\s*$/)?.[1] : undefined;
+        const id = link ? idOf(link) : undefined;
+        if (!id) continue;
+        ids.add(id);
+        addTopics(id, topicLine ? [topicLine] : []);
+        topicLine = undefined;
+      }
+      continue;
+    }
+    const id = idOf(file.key);
+    if (!id) continue;
+    ids.add(id);
+    const topicLine = text.match(/^##### (.*)$/m)?.[1];
+    const related = [...text.matchAll(/_消息: ([^_]*)_\s*$/gm)].flatMap((m) => (m[1] ?? '').split(','));
+    addTopics(id, [...(topicLine ? [topicLine] : []), ...related]);
+  }
+  return { ids, topics };
+}
+
+let dynamo: LocalDynamo;
+let s3: LocalS3;
+let store: EventsTable;
+let handler: (event: SQSEvent) => Promise<SQSBatchResponse>;
+
+describe.skipIf(!hasCorpus)('the complete zh corpus through the ingest handler', () => {
+  if (!hasCorpus) console.warn(corpusSkipMessage);
+  const truth = hasCorpus ? groundTruth() : { ids: new Set<string>(), topics: new Map() };
+  const failures: string[] = [];
+
+  beforeAll(async () => {
+    dynamo = await startLocalDynamo();
+    s3 = await startLocalS3();
+    const tableName = await dynamo.newTable();
+    Object.assign(process.env, {
+      TABLE_NAME: tableName,
+      DYNAMODB_ENDPOINT: dynamo.service.endpoint,
+      S3_ENDPOINT: s3.service.endpoint,
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+    });
+    ({ handler } = await import('../../functions/ingest/handler'));
+    store = new EventsTable(dynamo.doc, tableName);
+
+    // Prepare: the bucket holds every file; SQS delivers batches of 10, a few Lambdas at a time.
+    const messages: SQSRecord[] = [];
+    for (const [i, file] of files.entries()) {
+      const body = readFileSync(file.path);
+      await s3.client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: file.key, Body: body }));
+      messages.push(s3Message({ key: file.key, sequencer: (i + 1).toString(16), size: body.length }));
+    }
+    const batches: SQSRecord[][] = [];
+    for (let i = 0; i < messages.length; i += 10) batches.push(messages.slice(i, i + 10));
+    const concurrency = 4;
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < batches.length) {
+          const batch = batches[next++] ?? [];
+          const response = await handler(sqsEvent(batch));
+          failures.push(...response.batchItemFailures.map((f) => f.itemIdentifier));
+        }
+      }),
+    );
+  }, 900_000);
+
+  afterAll(async () => {
+    await s3?.close();
+    await dynamo?.close();
+  });
+
+  it('ingests every file without a failure or a rejection', async () => {
+    expect(failures).toEqual([]);
+    expect((await store.listRejections({ limit: 50 })).items).toEqual([]);
+  });
+
+  it('holds exactly the events the files name', async () => {
+    const stats = await store.stats();
+
+    expect(stats.events).toBe(truth.ids.size);
+    expect(stats.rejected).toBe(0);
+  });
+
+  it('gives sampled events the topics their files state', async () => {
+    // Labels with conversion markup (-{…}-) are resolved by the parser; compare the plain ones.
+    const sample = [...truth.topics.entries()]
+      .filter(([, labels]) => labels.size > 0 && [...labels].every((l) => !l.includes('-{')))
+      .filter((_, i) => i % 25 === 0);
+    expect(sample.length).toBeGreaterThan(100);
+    for (const [id, labels] of sample) {
+      const event = await store.getEvent(id);
+      expect(event, id).toBeDefined();
+      const stored = new Set(event?.topics.map(topicSlug));
+      for (const label of labels) expect(stored.has(topicSlug(label)), `${id}: ${label}`).toBe(true);
+    }
+  });
+
+  it('resolves related ids to stored events', async () => {
+    let checked = 0;
+    for (const id of [...truth.ids].filter((_, i) => i % 40 === 0)) {
+      const event = await store.getEvent(id);
+      for (const related of event?.related ?? []) {
+        if (!truth.ids.has(related.id)) continue;
+        expect(await store.getEvent(related.id), `${id} → ${related.id}`).toBeDefined();
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(50);
+  });
+});
