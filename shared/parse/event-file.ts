@@ -3,8 +3,8 @@ import type { NewsEvent, ParseResult, RelatedRef } from '../domain/event';
 import { uniqueTopics } from '../domain/topics';
 import { type DateText, readDateText } from './dates';
 import { decideLang, LangEvidence } from './lang';
-import { type Heading, itemLink, readHeading } from './markdown';
-import { eventId, idFromCanonicalKey, parseNewsPath, slugifyTitle } from './slug';
+import { type Heading, itemLink, readHeading, scanLinks } from './markdown';
+import { eventId, idFromCanonicalKey, parseNewsPath, slugFromHeadline, slugifyTitle } from './slug';
 import { SourceCollector } from './sources';
 import { cleanText, splitLabels } from './text';
 
@@ -133,11 +133,27 @@ function readRelated(text: string): RelatedRef | undefined {
   };
 }
 
+/**
+ * The `Formats: [HTML](/news/…/slug.html) …` line names the file's own canonical path, so a file uploaded under
+ * another key still knows its id.
+ */
+function declaredIdentity(text: string): ReturnType<typeof idFromCanonicalKey> {
+  for (const line of text.split('\n', 8)) {
+    if (!FORMATS_LINE.test(line)) continue;
+    for (const link of scanLinks(line)) {
+      const ref = idFromCanonicalKey(link.href.replace(/\.(?:html?|json|xml)$/i, '.md'));
+      if (ref) return ref;
+    }
+  }
+  return undefined;
+}
+
 function parseEvent(
   key: string,
   tokens: Token[],
   headlineIndex: number,
   found: DateHeading | undefined,
+  declared: ReturnType<typeof idFromCanonicalKey>,
 ): ParseResult {
   const headlineToken = tokens[headlineIndex];
   if (headlineToken?.kind !== 'heading') return rejected('missing-title', 'no `# headline` line');
@@ -146,7 +162,7 @@ function parseEvent(
   if (title === '') {
     return rejected('missing-title', `headline on line ${headlineToken.line + 1} is empty once cleaned`);
   }
-  const canonical = idFromCanonicalKey(key);
+  const canonical = idFromCanonicalKey(key) ?? declared;
   const date = resolveDate(found, canonical?.date);
   if (typeof date !== 'string') return date;
   const lang = decideLang(collectEvidence(tokens), key, title);
@@ -197,7 +213,8 @@ function parseEvent(
     }
   }
 
-  const slug = canonical?.slug ?? slugifyTitle(raw, lang);
+  const topics = uniqueTopics([...topicLabels.map(cleanText), ...relatedTopics]);
+  const slug = canonical?.slug ?? slugFromHeadline(raw, lang, topics);
   const text = description(paragraphs);
   const event: NewsEvent = {
     id: eventId(date, slug),
@@ -208,7 +225,7 @@ function parseEvent(
     sources: collector.sources,
     images: collector.images,
     related,
-    topics: uniqueTopics([...topicLabels.map(cleanText), ...relatedTopics]),
+    topics,
     lang,
   };
   return { kind: 'event', contribution: 'event-file', event };
@@ -307,7 +324,7 @@ export function parseMarkdownObject(key: string, text: string): ParseResult | un
       entryLike = true;
     }
   }
-  if (headlineIndex !== -1) return parseEvent(key, tokens, headlineIndex, found);
+  if (headlineIndex !== -1) return parseEvent(key, tokens, headlineIndex, found, declaredIdentity(text));
   if (found && (found.level <= 2 || entryLike)) return parseListing(key, tokens, found);
   if (found)
     return rejected('missing-title', `date heading on line ${found.line + 1} but no \`# headline\` line`);

@@ -53,6 +53,63 @@ function slugZh(raw: string): string {
     .replace(/^-+|-+$/g, '');
 }
 
+/** Accents folded away: `São` → `Sao`, `Schröder` → `Schroder`. */
+function foldAccents(text: string): string {
+  return text.normalize('NFKD').replace(/\p{M}+/gu, '');
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: "not ASCII" is the point
+const NON_ASCII = /[^\u0000-\u007f]/g;
+
+/**
+ * English titles lost their accents in one of two ways, and the generator slugged each differently:
+ * - dropped (`Sbastien`, `Chvez`): the slug was transliterated properly (`sebastien`, `chavez`);
+ * - folded (`Sao Paulo`): the slug came from the mangled UTF-8 bytes (`sapso-paulo`).
+ * Context labels keep the accents (`Sébastien Loeb`, `São Paulo`), so a title word that is a label word with its
+ * accents dropped or folded is restored from the label before slugging.
+ */
+function restoreFromLabels(
+  raw: string,
+  labels: readonly string[],
+): { text: string; lost: 'dropped' | 'folded' } | undefined {
+  const dropped = new Map<string, string>();
+  const folded = new Map<string, string>();
+  for (const word of labels.flatMap((label) => label.split(/[^\p{L}\p{N}]+/u))) {
+    if (!NON_ASCII.test(word)) continue;
+    NON_ASCII.lastIndex = 0;
+    const withoutAccents = word.replace(NON_ASCII, '');
+    // Short remnants (`So` from `São`) are ordinary words too often to trust.
+    if (withoutAccents.length >= 4) dropped.set(withoutAccents, word);
+    folded.set(foldAccents(word), word);
+  }
+  let lost: 'dropped' | 'folded' | undefined;
+  const text = raw.replace(/[A-Za-z0-9]+/g, (token) => {
+    const fromDropped = dropped.get(token);
+    if (fromDropped !== undefined) {
+      lost = 'dropped';
+      return fromDropped;
+    }
+    const fromFolded = folded.get(token);
+    if (fromFolded !== undefined && fromFolded !== token) {
+      lost ??= 'folded';
+      return fromFolded;
+    }
+    return token;
+  });
+  return lost ? { text, lost } : undefined;
+}
+
+/**
+ * The headline's slug, with accents the title lost restored from the event's Context labels first (see
+ * `restoreFromLabels`); Chinese titles kept theirs.
+ */
+export function slugFromHeadline(raw: string, lang: Lang, labels: readonly string[]): string {
+  if (lang === 'zh') return slugZh(raw);
+  const restored = restoreFromLabels(raw, labels);
+  if (!restored) return slugEn(raw);
+  return restored.lost === 'folded' ? slugEn(restored.text) : slugEn(foldAccents(restored.text));
+}
+
 /**
  * Derives a slug from a headline the way the corpus generator did, so a file stored under another key still meets
  * its related links and listing entries on one id. Feed it the RAW headline (everything after `# `, including a

@@ -312,14 +312,15 @@ describe.skipIf(!hasCorpus)(`real corpus (${hasCorpus ? 'present' : corpusSkipMe
     expect(seed?.result).toEqual({ kind: 'event', contribution: 'event-file', event: expected });
   });
 
-  it('reproduces the slugs of English event files from their raw headline (rate printed)', () => {
+  it('reproduces the slugs of English event files from their content (rate printed)', () => {
     // Act
     const { matched, total, rate } = slugRate(parsed, 'en');
     console.info(`[slug] en: ${matched}/${total} = ${(rate * 100).toFixed(2)}% of event files`);
 
-    // Assess: the rest lost characters in their headline that the slug still encodes (São → Sao, but `sapso`).
+    // Assess: the misses lost characters the slug still encodes and no label restores: en dashes and curly
+    // quotes turned ASCII (`ecwawcw`), stripped `<p>` (`ptony`), accents no Context label carries (`miloa-evia`).
     expect(total).toBeGreaterThanOrEqual(150);
-    expect(rate).toBeGreaterThanOrEqual(0.8);
+    expect(rate).toBeGreaterThanOrEqual(0.86);
   });
 
   it('reproduces the slugs of Chinese event files from their raw headline (rate printed)', () => {

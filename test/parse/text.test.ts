@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cleanText, idFromCanonicalKey, slugifyTitle } from '../../shared/parse';
+import { cleanText, idFromCanonicalKey, parseEventObject, slugifyTitle } from '../../shared/parse';
+import { slugFromHeadline } from '../../shared/parse/slug';
 
 describe('cleanText', () => {
   it.each([
@@ -143,5 +144,43 @@ describe('slugifyTitle', () => {
 
     // Assess
     expect(slug).toBe('汉'.repeat(60));
+  });
+});
+
+describe('slugFromHeadline: accents the title lost, restored from Context labels', () => {
+  it('a title that folded accents (Sao) is slugged from the mangled original (sapso)', () => {
+    expect(slugFromHeadline('Floods hit Sao Paulo, Brazil', 'en', ['Brazil', 'São Paulo'])).toBe(
+      'floods-hit-sapso-paulo-brazil',
+    );
+  });
+
+  it('a title that dropped accents (Chvez) is slugged with proper transliteration (chavez)', () => {
+    expect(slugFromHeadline("Hugo Chvez's amendments fail", 'en', ['Hugo Chávez'])).toBe(
+      'hugo-chavez-s-amendments-fail',
+    );
+  });
+
+  it('leaves the title alone when no label explains it, and never trusts short remnants', () => {
+    expect(slugFromHeadline('So it goes in Sao Tome', 'en', ['Tokyo'])).toBe('so-it-goes-in-sao-tome');
+    expect(slugFromHeadline('So it begins', 'en', ['São Paulo'])).toBe('so-it-begins');
+  });
+});
+
+describe('identity declared by the Formats line', () => {
+  it('gives a file under a non-canonical key the id its Formats line names', () => {
+    // Prepare
+    const text = [
+      'Formats: [HTML](/news/2014/07/8/the-canonical-slug.html)  [JSON](/news/2014/07/8/the-canonical-slug.json)  ',
+      '',
+      '### [2014-07-8](/news/2014/07/8/index.md)',
+      '',
+      '#  A headline whose slug would differ – with an en dash ',
+    ].join('\n');
+
+    // Act
+    const result = parseEventObject('inbox/upload.md', text);
+
+    // Assess
+    expect(result.kind === 'event' && result.event.id).toBe('2014-07-08/the-canonical-slug');
   });
 });
