@@ -2,7 +2,7 @@
 import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import type { ParseResult } from '../domain/event';
 import type { Contribution } from '../domain/merge';
-import type { EventsTable, ObjectVersion } from '../store/events-table';
+import type { EventsTable, ObjectState, ObjectVersion } from '../store/events-table';
 import { compareSequencers } from '../store/events-table';
 import type { ObjectNotification } from './notifications';
 
@@ -42,26 +42,26 @@ export async function ingestObject(deps: IngestDeps, note: ObjectNotification): 
 
   const tooLarge = `object is larger than the ${deps.maxObjectBytes}-byte limit`;
   if (note.size !== undefined && note.size > deps.maxObjectBytes) {
-    return reject(deps, version, 'too-large', `${tooLarge} (${note.size} bytes)`);
+    return reject(deps, version, 'too-large', `${tooLarge} (${note.size} bytes)`, known ?? null);
   }
 
   let bytes: Uint8Array | undefined;
   try {
     bytes = await readObject(deps, note);
   } catch (error) {
-    if (error instanceof ObjectTooLarge) return reject(deps, version, 'too-large', tooLarge);
+    if (error instanceof ObjectTooLarge) return reject(deps, version, 'too-large', tooLarge, known ?? null);
     throw error;
   }
   // Deleted (or overwritten without versioning) before we read it: its later notification decides.
   if (!bytes) return { status: 'gone' };
 
   const parsed = deps.parse(note.key, bytes);
-  if (parsed.kind === 'rejected') return reject(deps, version, parsed.reason, parsed.detail);
+  if (parsed.kind === 'rejected') return reject(deps, version, parsed.reason, parsed.detail, known ?? null);
   const contributions: Contribution[] =
     parsed.kind === 'event'
       ? [{ objectKey: note.key, kind: parsed.contribution, event: parsed.event }]
       : parsed.events.map((event) => ({ objectKey: note.key, kind: 'listing-entry' as const, event }));
-  const outcome = await deps.store.putEvents(version, contributions);
+  const outcome = await deps.store.putEvents(version, contributions, known ?? null);
   return outcome.status === 'stale' ? outcome : { status: 'events', eventIds: outcome.eventIds };
 }
 
@@ -70,8 +70,9 @@ async function reject(
   version: ObjectVersion,
   reason: Parameters<EventsTable['putRejection']>[1],
   detail: string,
+  known: ObjectState | null,
 ): Promise<IngestOutcome> {
-  const outcome = await deps.store.putRejection(version, reason, detail);
+  const outcome = await deps.store.putRejection(version, reason, detail, known);
   return outcome.status === 'stale' ? outcome : { status: 'rejected', reason };
 }
 

@@ -40,6 +40,8 @@ export interface ObjectState {
   sequencer: string;
   state: ObjectStateName;
   eventIds: string[];
+  /** Events an earlier version contributed that are still being withdrawn. */
+  pendingIds: string[];
   eTag?: string;
   at: string;
 }
@@ -108,6 +110,14 @@ function membershipId(slug: string, sortKey: string): string {
   return `${slug}|${sortKey}`;
 }
 
+function slugOf(membership: string): string {
+  return parseMembership(membership).slug;
+}
+
+function sameMembers(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((m) => b.includes(m));
+}
+
 function membershipsOf(doc: NewsEvent): string[] {
   return [...new Set(doc.topics.map((label) => membershipId(topicSlug(label), sortKeyOf(doc))))];
 }
@@ -144,19 +154,32 @@ export class EventsTable {
       sequencer: Item.seq,
       state: Item.state,
       eventIds: Item.eventIds ?? [],
+      pendingIds: Item.pendingIds ?? [],
       at: Item.at,
       ...(Item.eTag ? { eTag: Item.eTag } : {}),
     };
   }
 
-  /** Makes the table reflect this object version's events; older versions never overwrite newer ones. */
-  putEvents(version: ObjectVersion, contributions: Contribution[]): Promise<ApplyOutcome> {
-    return this.apply(version, 'events', contributions);
+  /**
+   * Makes the table reflect this object version's events; older versions never overwrite newer ones.
+   * `known` is the object's state as the caller just read it (`null`: absent), saving a read.
+   */
+  putEvents(
+    version: ObjectVersion,
+    contributions: Contribution[],
+    known?: ObjectState | null,
+  ): Promise<ApplyOutcome> {
+    return this.apply(version, 'events', contributions, undefined, known);
   }
 
   /** Records why an object version could not be ingested; its earlier events (if any) are withdrawn. */
-  putRejection(version: ObjectVersion, reason: Rejection['reason'], detail: string): Promise<ApplyOutcome> {
-    return this.apply(version, 'rejected', [], { reason, detail });
+  putRejection(
+    version: ObjectVersion,
+    reason: Rejection['reason'],
+    detail: string,
+    known?: ObjectState | null,
+  ): Promise<ApplyOutcome> {
+    return this.apply(version, 'rejected', [], { reason, detail }, known);
   }
 
   /** The object was deleted: withdraw everything it contributed, leaving a tombstone for ordering. */
@@ -169,12 +192,13 @@ export class EventsTable {
     state: ObjectStateName,
     contributions: Contribution[],
     rejection?: { reason: Rejection['reason']; detail: string },
+    known?: ObjectState | null,
   ): Promise<ApplyOutcome> {
     const at = this.now().toISOString();
     const eventIds = [...new Set(contributions.map((c) => c.event.id))];
 
     // 1. Claim the object at this sequencer. Equal sequencers pass so a redelivery can finish a crashed attempt.
-    const previous = await this.claimObject(version, state, eventIds, at);
+    const previous = await this.claimObject(version, state, eventIds, at, known);
     if (previous === 'stale') return { status: 'stale' };
     const withdrawn = [...new Set([...previous.eventIds, ...previous.pendingIds])].filter(
       (id) => !eventIds.includes(id),
@@ -199,34 +223,32 @@ export class EventsTable {
       if (!written) return { status: 'stale' };
     }
     for (const id of withdrawn) await this.withdrawContribution(id, version);
-    await this.writeRejection(version, rejection, at);
+    // A rejection item can only exist if this object was rejected before, or a crashed attempt left one.
+    if (rejection || previous.state === 'rejected' || previous.sequencer === version.sequencer) {
+      await this.writeRejection(version, rejection, at);
+    }
 
     // 3. Re-merge every event this object touches, now or before.
     for (const id of [...eventIds, ...withdrawn]) await this.remerge(id, at);
 
-    // 4. A newer version may have claimed the object while we wrote; make sure we left nothing behind.
+    // 4. Finish the claim, unless a newer version claimed the object while we wrote: then withdraw what we
+    // added that it doesn't have.
+    const stillOurs = await this.conditionalUpdate(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: objectKey(version.key),
+        UpdateExpression: 'SET pendingIds = :none',
+        ConditionExpression: 'seq = :seq',
+        ExpressionAttributeValues: { ':none': [], ':seq': version.sequencer },
+      }),
+    );
+    if (stillOurs) return { status: 'applied', eventIds };
     const current = await this.objectState(version.key);
-    if (current && current.sequencer !== version.sequencer) {
-      for (const id of eventIds.filter((id) => !current.eventIds.includes(id))) {
-        await this.withdrawContribution(id, version);
-        await this.remerge(id, at);
-      }
-      return { status: 'stale' };
+    for (const id of eventIds.filter((id) => !current?.eventIds.includes(id))) {
+      await this.withdrawContribution(id, version);
+      await this.remerge(id, at);
     }
-    await this.client
-      .send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: objectKey(version.key),
-          UpdateExpression: 'SET pendingIds = :none',
-          ConditionExpression: 'seq = :seq',
-          ExpressionAttributeValues: { ':none': [], ':seq': version.sequencer },
-        }),
-      )
-      .catch((error: unknown) => {
-        if (!isConditionFailure(error)) throw error;
-      });
-    return { status: 'applied', eventIds };
+    return { status: 'stale' };
   }
 
   private async claimObject(
@@ -234,14 +256,14 @@ export class EventsTable {
     state: ObjectStateName,
     eventIds: string[],
     at: string,
-  ): Promise<{ eventIds: string[]; pendingIds: string[] } | 'stale'> {
-    const before = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: objectKey(version.key), ConsistentRead: true }),
-    );
-    const old = before.Item;
-    if (old && compareSequencers(old.seq, version.sequencer) > 0) return 'stale';
-    const oldEventIds: string[] = old?.eventIds ?? [];
-    const oldPending: string[] = old?.pendingIds ?? [];
+    known?: ObjectState | null,
+  ): Promise<
+    { eventIds: string[]; pendingIds: string[]; state?: ObjectStateName; sequencer?: string } | 'stale'
+  > {
+    const old = known === undefined ? await this.objectState(version.key) : (known ?? undefined);
+    if (old && compareSequencers(old.sequencer, version.sequencer) > 0) return 'stale';
+    const oldEventIds = old?.eventIds ?? [];
+    const oldPending = old?.pendingIds ?? [];
     // Remember what must still be withdrawn, so a crash between claim and cleanup is finished on redelivery.
     const pendingIds = [...new Set([...oldEventIds, ...oldPending])].filter((id) => !eventIds.includes(id));
     const claimed = await this.conditionalWrite(
@@ -259,11 +281,16 @@ export class EventsTable {
           ...(version.versionId ? { versionId: version.versionId } : {}),
         },
         ConditionExpression: old ? 'seq = :oldSeq' : 'attribute_not_exists(seq)',
-        ExpressionAttributeValues: old ? { ':oldSeq': old.seq } : undefined,
+        ExpressionAttributeValues: old ? { ':oldSeq': old.sequencer } : undefined,
       }),
     );
+    // Someone else claimed it between our read and write: read again and decide again.
     if (!claimed) return this.claimObject(version, state, eventIds, at);
-    return { eventIds: oldEventIds, pendingIds: oldPending };
+    return {
+      eventIds: oldEventIds,
+      pendingIds: oldPending,
+      ...(old ? { state: old.state, sequencer: old.sequencer } : {}),
+    };
   }
 
   private async withdrawContribution(id: string, version: ObjectVersion): Promise<void> {
@@ -301,6 +328,16 @@ export class EventsTable {
     }
   }
 
+  private async conditionalUpdate(command: UpdateCommand): Promise<boolean> {
+    try {
+      await this.client.send(command);
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
   /** Runs a conditional single-item write; false when the condition (a newer sequencer) refused it. */
   private async conditionalWrite(command: PutCommand | DeleteCommand): Promise<boolean> {
     try {
@@ -321,13 +358,18 @@ export class EventsTable {
   async remerge(id: string, at: string = this.now().toISOString()): Promise<void> {
     for (let attempt = 0; attempt < MAX_MERGE_ATTEMPTS; attempt++) {
       if (attempt > 0) await this.retry.sleep(backoffDelay(attempt, this.retry));
-      const { Item: current } = await this.client.send(
-        new GetCommand({ TableName: this.tableName, Key: eventKey(id), ConsistentRead: true }),
-      );
-      const rev: number = current?.rev ?? 0;
-      const merged = mergeContributions(await this.contributionsOf(id));
-      const doc = merged ? stamp(merged, current?.doc as StoredEvent | undefined, at) : undefined;
+      // One query reads the event item and every contribution: they share the partition.
+      const { current, contributions } = await this.eventPartition(id);
+      const rev = Number(current?.rev ?? 0);
+      const previousDoc = current?.doc as StoredEvent | undefined;
+      const previousMemberships = (current?.memberships as string[] | undefined) ?? [];
+      const merged = mergeContributions(contributions);
+      const doc = merged ? stamp(merged, previousDoc, at) : undefined;
       const memberships = doc ? membershipsOf(doc) : [];
+      // A duplicate delivery changes nothing: skip the writes, unless the last merge never settled.
+      const unchanged =
+        current?.settled === true && doc === previousDoc && sameMembers(memberships, previousMemberships);
+      if (unchanged) return;
 
       const revCondition = current
         ? { ConditionExpression: 'rev = :rev', ExpressionAttributeValues: { ':rev': rev } }
@@ -342,6 +384,7 @@ export class EventsTable {
                 rev: rev + 1,
                 doc,
                 memberships,
+                settled: false,
                 [feedIndex.partitionKey]: FEED_PARTITION,
                 [feedIndex.sortKey]: sortKeyOf(doc),
                 [monthDayIndex.partitionKey]: `MD#${monthDayOf(doc.date)}`,
@@ -355,7 +398,7 @@ export class EventsTable {
       await this.settleMemberships(
         id,
         { rev: doc ? rev + 1 : undefined, doc, memberships },
-        current?.memberships ?? [],
+        previousMemberships,
         at,
       );
       return;
@@ -363,10 +406,31 @@ export class EventsTable {
     throw new Error(`event ${id} kept changing during merge`);
   }
 
+  private async eventPartition(
+    id: string,
+  ): Promise<{ current: Record<string, unknown> | undefined; contributions: Contribution[] }> {
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': PK },
+      ExpressionAttributeValues: { ':pk': `EVENT#${id}` },
+      ConsistentRead: true,
+    });
+    const current = items.find((item) => item[SK] === 'EVENT');
+    const contributions = items
+      .filter((item) => String(item[SK]).startsWith('SRC#'))
+      .map((item) => ({
+        objectKey: String(item[SK]).slice('SRC#'.length),
+        kind: item.kind as Contribution['kind'],
+        event: item.event as NewsEvent,
+      }));
+    return { current, contributions };
+  }
+
   /**
-   * Makes the topic memberships match the merged view we wrote. If another writer merged after us, our
-   * batch may have landed after theirs, so we re-apply *their* view (without bumping `rev`, so two
-   * writers never keep invalidating each other) until the event item stops changing.
+   * Makes the topic memberships match the merged view we wrote, then marks the event settled if nobody merged
+   * after us. If someone did, our batch may have landed after theirs, so we re-apply *their* view (without
+   * bumping `rev`, so two writers never keep invalidating each other) until the event item stops changing.
    */
   private async settleMemberships(
     id: string,
@@ -393,14 +457,35 @@ export class EventsTable {
       ];
       await batchWrite(this.client, this.tableName, requests, this.retry);
       for (const m of target.memberships) writtenByUs.add(m);
-      const touchedTopics = new Set([...stale, ...target.memberships].map((m) => parseMembership(m).slug));
-      await this.refreshTopics(touchedTopics, doc, at);
-
-      const { Item: after } = await this.client.send(
-        new GetCommand({ TableName: this.tableName, Key: eventKey(id), ConsistentRead: true }),
+      // Counts change only where membership changed; elsewhere the topic just got newer content.
+      const recount = new Set(
+        [...stale, ...target.memberships.filter((m) => !candidates.includes(m))].map(slugOf),
       );
-      if (after?.rev === target.rev) return;
-      target = { rev: after?.rev, doc: after?.doc, memberships: after?.memberships ?? [] };
+      const touch = new Set(target.memberships.map(slugOf));
+      await this.refreshTopics(recount, touch, doc, at);
+
+      if (target.rev === undefined) {
+        const { Item: after } = await this.client.send(
+          new GetCommand({ TableName: this.tableName, Key: eventKey(id), ConsistentRead: true }),
+        );
+        if (!after) return;
+        target = { rev: after.rev, doc: after.doc, memberships: after.memberships ?? [] };
+      } else {
+        const settled = await this.conditionalUpdate(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: eventKey(id),
+            UpdateExpression: 'SET settled = :true',
+            ConditionExpression: 'rev = :rev',
+            ExpressionAttributeValues: { ':true': true, ':rev': target.rev },
+          }),
+        );
+        if (settled) return;
+        const { Item: after } = await this.client.send(
+          new GetCommand({ TableName: this.tableName, Key: eventKey(id), ConsistentRead: true }),
+        );
+        target = { rev: after?.rev, doc: after?.doc, memberships: after?.memberships ?? [] };
+      }
       candidates = [];
     }
     throw new Error(`event ${id} kept changing while its topic entries were written`);
@@ -417,24 +502,33 @@ export class EventsTable {
     };
   }
 
-  private async contributionsOf(id: string): Promise<Contribution[]> {
-    const items = await this.queryAll({
-      TableName: this.tableName,
-      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :src)',
-      ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
-      ExpressionAttributeValues: { ':pk': `EVENT#${id}`, ':src': 'SRC#' },
-      ConsistentRead: true,
-    });
-    return items.map((item) => ({
-      objectKey: String(item[SK]).slice('SRC#'.length),
-      kind: item.kind as Contribution['kind'],
-      event: item.event as NewsEvent,
-    }));
-  }
-
-  /** Topic counts are recounted, not incremented, so retries and races cannot make them drift. */
-  private async refreshTopics(slugs: Set<string>, doc: StoredEvent | undefined, at: string): Promise<void> {
-    for (const slug of slugs) {
+  /**
+   * Topic counts are recounted, not incremented, so retries and races cannot make them drift; topics whose
+   * membership did not change only get their `updated` time moved.
+   */
+  private async refreshTopics(
+    recount: Set<string>,
+    touch: Set<string>,
+    doc: StoredEvent | undefined,
+    at: string,
+  ): Promise<void> {
+    const labelOf = (slug: string) => doc?.topics.find((l) => topicSlug(l) === slug) ?? slug;
+    const toRecount = new Set(recount);
+    for (const slug of touch) {
+      if (toRecount.has(slug)) continue;
+      const touched = await this.conditionalUpdate(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: topicMetaKey(slug),
+          UpdateExpression: 'SET updated = :now',
+          ConditionExpression: 'attribute_exists(events)',
+          ExpressionAttributeValues: { ':now': at },
+        }),
+      );
+      // No topic item although the event is a member: a racing writer removed it; count afresh.
+      if (!touched) toRecount.add(slug);
+    }
+    for (const slug of toRecount) {
       const count = await this.countQuery({
         TableName: this.tableName,
         KeyConditionExpression: '#pk = :pk',
@@ -446,14 +540,13 @@ export class EventsTable {
         await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: topicMetaKey(slug) }));
         continue;
       }
-      const label = doc?.topics.find((l) => topicSlug(l) === slug);
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: topicMetaKey(slug),
           // The first label seen for a slug stays, so `Zürich` is not renamed by a later `Zurich`.
           UpdateExpression: 'SET events = :count, updated = :now, label = if_not_exists(label, :label)',
-          ExpressionAttributeValues: { ':count': count, ':now': at, ':label': label ?? slug },
+          ExpressionAttributeValues: { ':count': count, ':now': at, ':label': labelOf(slug) },
         }),
       );
     }
