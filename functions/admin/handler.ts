@@ -7,7 +7,7 @@ import { http } from '../../shared/http/handler';
 import { EventsTable } from '../../shared/store/events-table';
 
 const config = loadConfig(adminConfigSchema);
-const logger = new Logger({ serviceName: 'admin' });
+const logger = new Logger({ persistentKeys: { handler: 'admin' } });
 const store = new EventsTable(clients.dynamo, config.TABLE_NAME);
 
 export const handler = http(adminRoutes(store), {

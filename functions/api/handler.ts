@@ -7,7 +7,7 @@ import { http } from '../../shared/http/handler';
 import { EventsTable } from '../../shared/store/events-table';
 
 const config = loadConfig(apiConfigSchema);
-const logger = new Logger({ serviceName: 'api' });
+const logger = new Logger({ persistentKeys: { handler: 'api' } });
 const store = new EventsTable(clients.dynamo, config.TABLE_NAME);
 
 export const handler = http(

@@ -9,7 +9,7 @@ import { parseEventObject } from '../../shared/parse';
 import { EventsTable } from '../../shared/store/events-table';
 
 const config = loadConfig(ingestConfigSchema);
-const logger = new Logger({ serviceName: 'ingest' });
+const logger = new Logger({ persistentKeys: { handler: 'ingest' } });
 const processor = new BatchProcessor(EventType.SQS);
 const deps = {
   store: new EventsTable(clients.dynamo, config.TABLE_NAME),
