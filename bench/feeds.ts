@@ -14,7 +14,12 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
-async function measure(baseUrl: string, paths: string[], requests: number, headers: Record<string, string> = {}) {
+async function measure(
+  baseUrl: string,
+  paths: string[],
+  requests: number,
+  headers: Record<string, string> = {},
+) {
   const times: number[] = [];
   for (let i = 0; i < requests; i++) {
     const path = paths[i % paths.length] as string;
@@ -42,11 +47,15 @@ async function main(): Promise<void> {
     log: () => undefined,
   });
   for (const file of hasCorpus ? corpusFiles('en') : []) {
-    await stack.s3.send(new PutObjectCommand({ Bucket: 'events', Key: file.key, Body: readFileSync(file.path) }));
+    await stack.s3.send(
+      new PutObjectCommand({ Bucket: 'events', Key: file.key, Body: readFileSync(file.path) }),
+    );
   }
   await stack.drain();
   const stats = await stack.store.stats();
-  const topics = (await stack.store.listTopics(undefined, { limit: 50 })).items.map((t) => encodeURIComponent(t.slug));
+  const topics = (await stack.store.listTopics(undefined, { limit: 50 })).items.map((t) =>
+    encodeURIComponent(t.slug),
+  );
   const feeds = (format: string) => topics.map((slug) => `/topics/${slug}/feed.${format}`);
 
   const etagOf = async (path: string) => (await fetch(`${stack.baseUrl}${path}`)).headers.get('etag') ?? '';
@@ -77,7 +86,9 @@ async function main(): Promise<void> {
       'p50 / baseline': Number((p50 / baseP50).toFixed(1)),
     });
   }
-  console.log(`[bench] ${requests} sequential requests per route; ${stats.events} events, ${stats.topics} topics`);
+  console.log(
+    `[bench] ${requests} sequential requests per route; ${stats.events} events, ${stats.topics} topics`,
+  );
   console.table(rows);
   await stack.close();
   rmSync(dataDir, { recursive: true, force: true });
