@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { SQSRecord } from 'aws-lambda';
 import { corpusFiles, hasCorpus } from '../test/support/corpus';
-import { startLocalDynamo, startLocalS3 } from '../test/support/local-aws';
+import { startIngestRig } from '../test/support/local-aws';
 import { s3Message, sqsEvent } from '../test/support/sqs';
 
 async function main(): Promise<void> {
@@ -15,16 +15,8 @@ async function main(): Promise<void> {
   }
   const limit = Number(process.argv[2] ?? process.env.FILES ?? 2000);
   const files = corpusFiles('zh').slice(0, limit);
-  const dynamo = await startLocalDynamo();
-  const s3 = await startLocalS3();
-  const tableName = await dynamo.newTable();
-  Object.assign(process.env, {
-    TABLE_NAME: tableName,
-    DYNAMODB_ENDPOINT: dynamo.service.endpoint,
-    S3_ENDPOINT: s3.service.endpoint,
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-  });
-  const { handler } = await import('../functions/ingest/handler');
+  const rig = await startIngestRig();
+  const { s3, handler } = rig;
   const { clients } = await import('../shared/aws/clients');
 
   // Time spent per DynamoDB command, measured around the handler's own client.
@@ -75,8 +67,7 @@ async function main(): Promise<void> {
   for (const [name, { calls, ms }] of [...perCommand].sort((a, b) => b[1].ms - a[1].ms)) {
     console.log(`    ${name.padEnd(22)} ${String(calls).padStart(7)} calls ${ms.toFixed(0).padStart(8)} ms`);
   }
-  await s3.close();
-  await dynamo.close();
+  await rig.close();
 }
 
 await main();

@@ -14,9 +14,10 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EventsTable } from '../../shared/store/events-table';
-import { type LocalDynamo, type LocalS3, startLocalDynamo, startLocalS3 } from '../support/local-aws';
+import { type IngestRig, type LocalDynamo, type LocalS3, startIngestRig } from '../support/local-aws';
 import { s3Message, sqsEvent, sqsRecord } from '../support/sqs';
 
+let rig: IngestRig;
 let dynamo: LocalDynamo;
 let s3: LocalS3;
 let store: EventsTable;
@@ -60,22 +61,14 @@ async function itemsWithPrefix(prefix: string): Promise<Record<string, unknown>[
 }
 
 beforeAll(async () => {
-  dynamo = await startLocalDynamo();
-  s3 = await startLocalS3();
-  const tableName = await dynamo.newTable();
-  Object.assign(process.env, {
-    TABLE_NAME: tableName,
-    DYNAMODB_ENDPOINT: dynamo.service.endpoint,
-    S3_ENDPOINT: s3.service.endpoint,
-    POWERTOOLS_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'SILENT',
-  });
-  ({ handler } = await import('../../functions/ingest/handler'));
+  rig = await startIngestRig();
+  ({ dynamo, s3, handler } = rig);
+  const { tableName } = rig;
   handlerDynamo = (await import('../../shared/aws/clients')).clients.dynamo;
   store = new EventsTable(dynamo.doc, tableName);
 });
 afterAll(async () => {
-  await s3?.close();
-  await dynamo?.close();
+  await rig?.close();
 });
 
 describe('ingest handler', () => {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topicSlug } from '../../shared/domain/topics';
 import { EventsTable } from '../../shared/store/events-table';
 import { corpusFiles, corpusSkipMessage, hasCorpus } from '../support/corpus';
-import { type LocalDynamo, type LocalS3, startLocalDynamo, startLocalS3 } from '../support/local-aws';
+import { type IngestRig, type LocalS3, startIngestRig } from '../support/local-aws';
 import { s3Message, sqsEvent } from '../support/sqs';
 
 const files = corpusFiles('zh');
@@ -54,7 +54,7 @@ function groundTruth() {
   return { ids, topics };
 }
 
-let dynamo: LocalDynamo;
+let rig: IngestRig;
 let s3: LocalS3;
 let store: EventsTable;
 let handler: (event: SQSEvent) => Promise<SQSBatchResponse>;
@@ -65,17 +65,9 @@ describe.skipIf(!hasCorpus)('the complete zh corpus through the ingest handler',
   const failures: string[] = [];
 
   beforeAll(async () => {
-    dynamo = await startLocalDynamo();
-    s3 = await startLocalS3();
-    const tableName = await dynamo.newTable();
-    Object.assign(process.env, {
-      TABLE_NAME: tableName,
-      DYNAMODB_ENDPOINT: dynamo.service.endpoint,
-      S3_ENDPOINT: s3.service.endpoint,
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-    });
-    ({ handler } = await import('../../functions/ingest/handler'));
-    store = new EventsTable(dynamo.doc, tableName);
+    rig = await startIngestRig();
+    ({ s3, handler } = rig);
+    store = new EventsTable(rig.dynamo.doc, rig.tableName);
 
     // Prepare: the bucket holds every file; SQS delivers batches of 10, a few Lambdas at a time.
     const messages: SQSRecord[] = [];
@@ -100,8 +92,7 @@ describe.skipIf(!hasCorpus)('the complete zh corpus through the ingest handler',
   }, 900_000);
 
   afterAll(async () => {
-    await s3?.close();
-    await dynamo?.close();
+    await rig?.close();
   });
 
   it('ingests every file without a failure or a rejection', async () => {

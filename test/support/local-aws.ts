@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import {
   ensureTable,
   localCredentials,
@@ -80,6 +81,39 @@ export async function startLocalS3(bucket = 'events'): Promise<LocalS3> {
       client.destroy();
       await service.close();
       rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface IngestRig {
+  dynamo: LocalDynamo;
+  s3: LocalS3;
+  tableName: string;
+  /** The real ingest Lambda handler, configured (as in AWS) from the environment at import. */
+  handler: (event: SQSEvent) => Promise<SQSBatchResponse>;
+  close(): Promise<void>;
+}
+
+/** dynalite + s3rver + a fresh table, and the ingest handler loaded against them. One per test file. */
+export async function startIngestRig(): Promise<IngestRig> {
+  const dynamo = await startLocalDynamo();
+  const s3 = await startLocalS3();
+  const tableName = await dynamo.newTable();
+  Object.assign(process.env, {
+    TABLE_NAME: tableName,
+    DYNAMODB_ENDPOINT: dynamo.service.endpoint,
+    S3_ENDPOINT: s3.service.endpoint,
+    POWERTOOLS_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'SILENT',
+  });
+  const { handler } = await import('../../functions/ingest/handler');
+  return {
+    dynamo,
+    s3,
+    tableName,
+    handler,
+    async close() {
+      await s3.close();
+      await dynamo.close();
     },
   };
 }
