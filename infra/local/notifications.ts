@@ -17,6 +17,8 @@ export interface LocalQueueOptions {
   deadLetter: (event: ObjectEvent, sequencer: string, attempts: number) => Promise<void>;
   batchSize?: number;
   batchWindowMs?: number;
+  /** Batches in flight at once, like a Lambda event source's maximum concurrency. */
+  maxConcurrency?: number;
   maxReceiveCount?: number;
   retryDelayMs?: (attempt: number) => number;
   onError?: (error: unknown) => void;
@@ -38,6 +40,7 @@ export class LocalQueue {
   private pending: Message[] = [];
   private timer: NodeJS.Timeout | undefined;
   private inFlight = 0;
+  private running = 0;
   private waiters: (() => void)[] = [];
   private retryTimers = new Set<NodeJS.Timeout>();
   private lastSequencer = 0n;
@@ -48,6 +51,7 @@ export class LocalQueue {
     this.options = {
       batchSize: 10,
       batchWindowMs: 50,
+      maxConcurrency: 4,
       maxReceiveCount: 4,
       retryDelayMs: (attempt) => Math.min(5_000, 200 * 2 ** attempt),
       ...options,
@@ -82,13 +86,17 @@ export class LocalQueue {
   private flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    while (this.pending.length > 0) {
+    while (this.pending.length > 0 && this.running < this.options.maxConcurrency) {
       const batch = this.pending.splice(0, this.options.batchSize);
       this.inFlight++;
+      this.running++;
       this.deliver(batch)
         .catch((error: unknown) => this.options.onError?.(error))
         .finally(() => {
           this.inFlight--;
+          this.running--;
+          // Messages that waited for a free slot go next, without waiting for the batch window.
+          if (this.pending.length > 0) this.flush();
           this.notifyIfIdle();
         });
     }
