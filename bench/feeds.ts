@@ -90,8 +90,35 @@ async function main(): Promise<void> {
     `[bench] ${requests} sequential requests per route; ${stats.events} events, ${stats.topics} topics`,
   );
   console.table(rows);
+
+  // Where the all-events feed's time goes: the Query, and rendering alone (in-process, same 50 events).
+  const { renderFeed } = await import('../shared/feeds/render');
+  const { linksFor } = await import('../shared/api/links');
+  const link = linksFor(stack.baseUrl);
+  const queryMs: number[] = [];
+  const renderMs: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    let start = performance.now();
+    const page = await stack.store.allEvents({ limit: 50 });
+    queryMs.push(performance.now() - start);
+    start = performance.now();
+    renderFeed('atom', {
+      title: 'All events',
+      description: 'Every event',
+      selfUrl: link.allFeed('atom'),
+      homeUrl: link.home,
+      events: page.items,
+      eventUrl: link.event,
+    });
+    renderMs.push(performance.now() - start);
+  }
+  const p50 = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50).toFixed(2);
+  console.log(`[bench] all-events page of 50: Query p50 ${p50(queryMs)} ms, Atom render p50 ${p50(renderMs)} ms`);
   await stack.close();
   rmSync(dataDir, { recursive: true, force: true });
 }
 
-await main();
+await main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

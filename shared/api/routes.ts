@@ -3,7 +3,14 @@ import { parseMonthDay, storedMonthDaysFor, todayIn, yearsAgo } from '../domain/
 import type { NewsEvent } from '../domain/event';
 import { topicSlug } from '../domain/topics';
 import { renderOpml } from '../feeds/opml';
-import { type FeedFormat, renderFeed } from '../feeds/render';
+import {
+  type FeedFormat,
+  type FeedSpec,
+  feedContentTypes,
+  feedFingerprint,
+  newestUpdate,
+  renderFeed,
+} from '../feeds/render';
 import { conditionalResponse, json } from '../http/conditional';
 import { BadRequest, NotFound } from '../http/errors';
 import { parseLimit, parseTimeZone } from '../http/params';
@@ -60,7 +67,7 @@ export function apiRoutes(deps: ApiDeps): (req: HttpRequest) => Promise<HttpResp
   ): HttpResponse {
     const link = links(req);
     const limit = req.query.limit;
-    const rendered = renderFeed(format, {
+    const spec: FeedSpec = {
       title: meta.title,
       description: meta.description,
       feedKey: meta.key,
@@ -70,11 +77,13 @@ export function apiRoutes(deps: ApiDeps): (req: HttpRequest) => Promise<HttpResp
       events: page.items,
       eventUrl: link.event,
       topicUrl: (slug) => link.topicFeed(slug, 'json'),
-    });
+    };
+    // The fingerprint stands in for the body's hash, so a 304 costs the Query but no rendering.
     return conditionalResponse(req, {
-      body: rendered.body,
-      contentType: rendered.contentType,
-      lastModified: rendered.lastModified,
+      body: () => renderFeed(format, spec).body,
+      etag: `"${feedFingerprint(format, spec)}"`,
+      contentType: feedContentTypes[format],
+      lastModified: newestUpdate(page.items),
       cacheControl: feedCacheControl,
     });
   }
@@ -124,7 +133,7 @@ export function apiRoutes(deps: ApiDeps): (req: HttpRequest) => Promise<HttpResp
         next: page.next ?? null,
       }),
       contentType: 'application/json; charset=utf-8',
-      lastModified: newestChange(page.items),
+      lastModified: newestUpdate(page.items),
       // The answer for "today" turns over at midnight in the caller's zone; keep caches short.
       cacheControl: listCacheControl,
     });
@@ -239,10 +248,6 @@ function eventJson(event: StoredEvent, link: Links, storedRelated: (NewsEvent | 
     lang: event.lang,
     updatedAt: event.updatedAt,
   };
-}
-
-function newestChange(events: StoredEvent[]): Date | undefined {
-  return latest(events.map((event) => event.updatedAt));
 }
 
 function latest(isoTimes: string[]): Date | undefined {

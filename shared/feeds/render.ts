@@ -1,4 +1,5 @@
 // Pure rendering of stored events into RSS 2.0, Atom 1.0 and JSON Feed 1.1: same input, byte-identical output.
+import { createHash } from 'node:crypto';
 import type { Lang, NewsEvent, StoredEvent } from '../domain/event';
 import { topicSlug } from '../domain/topics';
 import { type FeedDocument, type FeedEntry, renderAtom, renderJsonFeed, renderRss } from './feed-adapter';
@@ -197,6 +198,29 @@ const writers: Record<FeedFormat, (doc: FeedDocument) => string> = {
   atom: renderAtom,
   json: renderJsonFeed,
 };
+
+/** Bump when rendering changes, so fingerprints (and ETags built from them) change with the output. */
+const RENDER_VERSION = 1;
+
+/**
+ * A digest of everything the rendered document depends on. Rendering is deterministic (same input,
+ * byte-identical output), so this identifies the output as well as a hash of it would, without rendering:
+ * a conditional GET can answer 304 from it. URLs built by `eventUrl`/`topicUrl` derive from `homeUrl`'s base.
+ */
+export function feedFingerprint(format: FeedFormat, spec: FeedSpec): string {
+  const { eventUrl: _eventUrl, topicUrl: _topicUrl, ...data } = spec;
+  const probe = spec.events[0]?.id;
+  const urls = probe ? [spec.eventUrl(probe), spec.topicUrl?.('probe')] : [];
+  return createHash('sha256')
+    .update(JSON.stringify([RENDER_VERSION, format, data, urls]))
+    .digest('base64url');
+}
+
+/** Newest `updatedAt` among the events: the feed's Last-Modified. */
+export function newestUpdate(events: readonly StoredEvent[]): Date | undefined {
+  const newest = Math.max(...events.map((event) => Date.parse(event.updatedAt)).filter(Number.isFinite));
+  return Number.isFinite(newest) ? new Date(newest) : undefined;
+}
 
 export function renderFeed(format: FeedFormat, spec: FeedSpec): RenderedFeed {
   const doc = documentFor(spec);

@@ -4,7 +4,13 @@ import { formatHttpDate, parseHttpDate } from './http-date';
 import type { HttpRequest, HttpResponse } from './request';
 
 export interface Representation {
-  body: string;
+  /** The body, or a function that renders it: called only when the client's copy is not current. */
+  body: string | (() => string);
+  /**
+   * A strong validator computed without rendering (e.g. a digest of the inputs of a deterministic
+   * renderer); when absent, the ETag is the hash of the body.
+   */
+  etag?: string;
   contentType: string;
   lastModified?: Date | undefined;
   cacheControl: string;
@@ -51,12 +57,15 @@ export function conditionalResponse(
   req: Pick<HttpRequest, 'method' | 'headers'>,
   representation: Representation,
 ): HttpResponse {
-  const { body, contentType, cacheControl } = representation;
+  const { contentType, cacheControl } = representation;
   const lastModified = validDate(representation.lastModified);
-  const etag = strongEtag(body);
+  let body = typeof representation.body === 'string' ? representation.body : undefined;
+  if (representation.etag === undefined && body === undefined) body = (representation.body as () => string)();
+  const etag = representation.etag ?? strongEtag(body as string);
   const validators: Record<string, string> = { etag, 'cache-control': cacheControl };
   if (lastModified !== undefined) validators['last-modified'] = formatHttpDate(lastModified);
   if (notModified(req, etag, lastModified)) return { statusCode: 304, headers: validators };
+  body ??= (representation.body as () => string)();
   return { statusCode: 200, headers: { 'content-type': contentType, ...validators }, body };
 }
 

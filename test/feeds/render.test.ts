@@ -2,7 +2,7 @@ import { decodeHTML } from 'entities';
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { topicSlug } from '../../shared/domain/topics';
-import { type FeedFormat, type FeedSpec, renderFeed } from '../../shared/feeds/render';
+import { type FeedFormat, type FeedSpec, feedFingerprint, renderFeed } from '../../shared/feeds/render';
 import { base, feedSpec, forbiddenXmlChars, hasXmllint, storedEvent, xmllint, xmlValidator } from './support';
 
 const formats: FeedFormat[] = ['rss', 'atom', 'json'];
@@ -375,5 +375,31 @@ describe('renderFeed, all formats', () => {
 
     // Assess
     expect(atom.entries?.map((entry) => entry.id)).toEqual([siegeGuid]);
+  });
+});
+
+describe('feedFingerprint', () => {
+  it('is stable for the same input and changes with anything the output depends on', () => {
+    // Prepare
+    const spec = feedSpec();
+    const [first, ...rest] = spec.events;
+    const touched = {
+      ...spec,
+      events: [{ ...first, updatedAt: '2030-01-01T00:00:00.000Z' }, ...rest],
+    } as FeedSpec;
+    const moved = feedSpec({
+      homeUrl: 'https://elsewhere.example/topics/islamabad',
+      eventUrl: (id) => `https://elsewhere.example/events/${id}.json`,
+    });
+
+    // Act
+    const fingerprint = feedFingerprint('atom', spec);
+
+    // Assess
+    expect(feedFingerprint('atom', feedSpec())).toBe(fingerprint);
+    expect(feedFingerprint('rss', spec)).not.toBe(fingerprint);
+    expect(feedFingerprint('atom', touched)).not.toBe(fingerprint);
+    expect(feedFingerprint('atom', moved)).not.toBe(fingerprint);
+    expect(renderFeed('atom', feedSpec()).body).toBe(renderFeed('atom', spec).body);
   });
 });

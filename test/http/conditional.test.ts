@@ -146,6 +146,33 @@ describe('conditionalResponse', () => {
   });
 });
 
+describe('conditionalResponse with a precomputed validator', () => {
+  it('renders only when the client needs the body', () => {
+    // Prepare
+    let renders = 0;
+    const lazy = {
+      ...representation,
+      etag: '"digest-of-inputs"',
+      body: () => {
+        renders++;
+        return body;
+      },
+    };
+
+    // Act
+    const notModified = conditionalResponse(
+      request({ headers: { 'if-none-match': '"digest-of-inputs"' } }),
+      lazy,
+    );
+    const full = conditionalResponse(request(), lazy);
+
+    // Assess
+    expect(notModified.statusCode).toBe(304);
+    expect(full).toMatchObject({ statusCode: 200, body, headers: { etag: '"digest-of-inputs"' } });
+    expect(renders).toBe(1);
+  });
+});
+
 describe('noneMatchHits', () => {
   it('compares weakly: W/ on either side still matches', () => {
     // Act + Assess
