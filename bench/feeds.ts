@@ -112,8 +112,14 @@ async function main(): Promise<void> {
     });
     renderMs.push(performance.now() - start);
   }
-  const p50 = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50).toFixed(2);
-  console.log(`[bench] all-events page of 50: Query p50 ${p50(queryMs)} ms, Atom render p50 ${p50(renderMs)} ms`);
+  const p50 = (values: number[]) =>
+    percentile(
+      [...values].sort((a, b) => a - b),
+      50,
+    ).toFixed(2);
+  console.log(
+    `[bench] all-events page of 50: Query p50 ${p50(queryMs)} ms, Atom render p50 ${p50(renderMs)} ms`,
+  );
   await stack.close();
   rmSync(dataDir, { recursive: true, force: true });
 }
