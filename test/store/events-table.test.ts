@@ -1,6 +1,7 @@
 // The store against dynalite: merging, replacement, deletion, sequencer ordering and paging.
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { topicSlug } from '../../shared/domain/topics';
 import { compareSequencers, EventsTable } from '../../shared/store/events-table';
 import { fileContribution, listingContribution, makeEvent, steppingClock } from '../support/events';
 import { type LocalDynamo, startLocalDynamo } from '../support/local-aws';
@@ -279,5 +280,55 @@ describe('EventsTable', () => {
       'zagreb',
       'zurich',
     ]);
+  });
+});
+
+describe('EventsTable under concurrent writers (one Lambda per object)', () => {
+  it('merges many objects contributing to one event at once, leaving memberships and counts exact', async () => {
+    // Prepare: 12 day listings, each adding its own topic to the same event, all ingested at the same time.
+    const listings = Array.from({ length: 12 }, (_, i) => ({
+      key: `news/2007/07/9/listing-${i}.md`,
+      event: makeEvent(siege.id, { title: '', topics: [`Topic ${i}`, 'Shared'] }),
+    }));
+
+    // Act
+    await Promise.all([
+      store.putEvents({ key: fileKey, sequencer: '01' }, [fileContribution(fileKey, siege)]),
+      ...listings.map(({ key, event }) =>
+        store.putEvents({ key, sequencer: '01' }, [listingContribution(key, event)]),
+      ),
+    ]);
+
+    // Assess
+    const event = await store.getEvent(siege.id);
+    expect(event?.title).toBe(siege.title);
+    expect(new Set(event?.topics)).toEqual(
+      new Set(['Islamabad', 'Red Mosque', 'Shared', ...listings.map((_, i) => `Topic ${i}`)]),
+    );
+    const memberships = (await allItems())
+      .filter((item) => String(item.PK).startsWith('TOPIC#'))
+      .map((item) => String(item.PK).slice('TOPIC#'.length))
+      .sort();
+    expect(memberships).toEqual([...(event?.topics ?? [])].map((label) => topicSlug(label)).sort());
+    for (const slug of memberships) expect(await store.getTopic(slug), slug).toMatchObject({ events: 1 });
+    const stored = await store.getEvent(siege.id);
+    const itemsWithDoc = (await allItems()).filter((item) => String(item.PK).startsWith('TOPIC#'));
+    for (const item of itemsWithDoc) expect(item.doc).toEqual(stored);
+  });
+
+  it('ends in the newest version when two versions of one object race', async () => {
+    const v1 = { ...siege, title: 'Version one', topics: ['Islamabad'] };
+    const v2 = { ...siege, title: 'Version two', topics: ['Red Mosque'] };
+
+    await Promise.all([
+      store.putEvents({ key: fileKey, sequencer: '02' }, [fileContribution(fileKey, v2)]),
+      store.putEvents({ key: fileKey, sequencer: '01' }, [fileContribution(fileKey, v1)]),
+    ]);
+
+    expect((await store.getEvent(siege.id))?.title).toBe('Version two');
+    const topics = (await allItems())
+      .filter((item) => String(item.PK).startsWith('TOPIC#'))
+      .map((item) => item.PK);
+    expect(topics).toEqual(['TOPIC#red-mosque']);
   });
 });
