@@ -7,8 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { startLocalStack } from '../infra/local/stack';
 import { corpusFiles, hasCorpus } from '../test/support/corpus';
-
-const samplesDir = join(import.meta.dirname, '..', 'samples');
+import { quietStackOptions } from '../test/support/local-stack';
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
@@ -35,17 +34,7 @@ async function measure(
 async function main(): Promise<void> {
   const requests = Number(process.argv[2] ?? process.env.REQUESTS ?? 1000);
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-feeds-'));
-  const stack = await startLocalStack({
-    port: 0,
-    host: '127.0.0.1',
-    s3Port: 0,
-    dynamoPort: 0,
-    dataDir,
-    bucket: 'events',
-    tableName: 'events',
-    samplesDir,
-    log: () => undefined,
-  });
+  const stack = await startLocalStack(quietStackOptions(dataDir, true));
   for (const file of hasCorpus ? corpusFiles('en') : []) {
     await stack.s3.send(
       new PutObjectCommand({ Bucket: 'events', Key: file.key, Body: readFileSync(file.path) }),

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../infra/local/stack';
+import { type LocalStack, startLocalStack } from '../../infra/local/stack';
+import { quietStackOptions } from '../support/local-stack';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'reconcile-'));
 const eventKey = 'news/2016/07/9/the-harbour-bridge-reopens.md';
@@ -27,16 +28,7 @@ afterAll(async () => {
 describe('reconcile on start', () => {
   it('ingests an object the table lost, as after a crash mid-ingest', async () => {
     // Prepare: a running stack ingests one object, then stops; its table is lost, the bucket is kept.
-    const options: LocalStackOptions = {
-      port: 0,
-      host: '127.0.0.1',
-      s3Port: 0,
-      dynamoPort: 0,
-      dataDir,
-      bucket: 'events',
-      tableName: 'events',
-      log: () => undefined,
-    };
+    const options = quietStackOptions(dataDir, false);
     stack = await startLocalStack(options);
     await stack.s3.send(new PutObjectCommand({ Bucket: 'events', Key: eventKey, Body: eventFile }));
     await stack.drain();

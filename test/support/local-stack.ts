@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { type LocalStack, startLocalStack } from '../../infra/local/stack';
+import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../infra/local/stack';
 
 export const samplesDir = join(import.meta.dirname, '..', '..', 'samples');
 
@@ -17,9 +17,9 @@ export interface TestStack {
   close(): Promise<void>;
 }
 
-export async function startTestStack(options: { samples: boolean }): Promise<TestStack> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'local-stack-'));
-  const stack = await startLocalStack({
+/** Options of a quiet local stack on ephemeral ports, as tests and benchmarks run it. */
+export function quietStackOptions(dataDir: string, samples: boolean): LocalStackOptions {
+  return {
     port: 0,
     host: '127.0.0.1',
     s3Port: 0,
@@ -27,9 +27,14 @@ export async function startTestStack(options: { samples: boolean }): Promise<Tes
     dataDir,
     bucket: 'events',
     tableName: 'events',
-    samplesDir: options.samples ? samplesDir : undefined,
+    samplesDir: samples ? samplesDir : undefined,
     log: () => undefined,
-  });
+  };
+}
+
+export async function startTestStack(options: { samples: boolean }): Promise<TestStack> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'local-stack-'));
+  const stack = await startLocalStack(quietStackOptions(dataDir, options.samples));
   await stack.drain();
   const get = async (path: string, headers: Record<string, string> = {}) => {
     const response = await fetch(`${stack.baseUrl}${path}`, { headers });
