@@ -233,7 +233,7 @@ export class EventsTable {
 
     // 4. Finish the claim, unless a newer version claimed the object while we wrote: then withdraw what we
     // added that it doesn't have.
-    const stillOurs = await this.conditionalUpdate(
+    const stillOurs = await this.conditionalWrite(
       new UpdateCommand({
         TableName: this.tableName,
         Key: objectKey(version.key),
@@ -328,20 +328,12 @@ export class EventsTable {
     }
   }
 
-  private async conditionalUpdate(command: UpdateCommand): Promise<boolean> {
+  /** Runs a conditional single-item write; false when its condition (e.g. a newer sequencer) refused it. */
+  private async conditionalWrite(command: PutCommand | DeleteCommand | UpdateCommand): Promise<boolean> {
     try {
-      await this.client.send(command);
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
-  }
-
-  /** Runs a conditional single-item write; false when the condition (a newer sequencer) refused it. */
-  private async conditionalWrite(command: PutCommand | DeleteCommand): Promise<boolean> {
-    try {
+      // One `send` per command type keeps the SDK's overloads precise.
       if (command instanceof PutCommand) await this.client.send(command);
+      else if (command instanceof DeleteCommand) await this.client.send(command);
       else await this.client.send(command);
       return true;
     } catch (error) {
@@ -471,7 +463,7 @@ export class EventsTable {
         if (!after) return;
         target = { rev: after.rev, doc: after.doc, memberships: after.memberships ?? [] };
       } else {
-        const settled = await this.conditionalUpdate(
+        const settled = await this.conditionalWrite(
           new UpdateCommand({
             TableName: this.tableName,
             Key: eventKey(id),
@@ -516,7 +508,7 @@ export class EventsTable {
     const toRecount = new Set(recount);
     for (const slug of touch) {
       if (toRecount.has(slug)) continue;
-      const touched = await this.conditionalUpdate(
+      const touched = await this.conditionalWrite(
         new UpdateCommand({
           TableName: this.tableName,
           Key: topicMetaKey(slug),
