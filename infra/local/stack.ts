@@ -5,8 +5,14 @@ import type { AddressInfo } from 'node:net';
 import { join, relative, sep } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { EventsTable } from '../../shared/store/events-table';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  EventsTable,
+  OBJECT_MANIFEST_PREFIX,
+  type ObjectState,
+  objectStateOf,
+} from '../../shared/store/events-table';
+import { tableSchema } from '../../shared/store/table-schema';
 import { type HttpLambda, toApiGatewayEvent, writeLambdaResult } from './http-adapter';
 import { LocalQueue, type ObjectEvent } from './notifications';
 import { ensureTable, localCredentials, localRegion, startDynalite, startS3rver } from './services';
@@ -64,7 +70,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     credentials: localCredentials,
   });
   await ensureTable(dynamoClient, options.tableName);
-  const store = new EventsTable(DynamoDBDocumentClient.from(dynamoClient), options.tableName);
+  const documentClient = DynamoDBDocumentClient.from(dynamoClient);
+  const store = new EventsTable(documentClient, options.tableName);
   const s3 = new S3Client({
     endpoint: s3rver.endpoint,
     forcePathStyle: true,
@@ -121,7 +128,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       });
   });
 
-  await reconcile(s3, store, options.bucket, queue, options.log);
+  await reconcile(
+    s3,
+    store,
+    () => scanObjectManifests(documentClient, options.tableName),
+    options.bucket,
+    queue,
+    options.log,
+  );
   await loadSamplesOnFirstStart(s3, options);
 
   return {
@@ -146,20 +160,27 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
 }
 
-/** Every object the table does not reflect (missing, deleted or a different ETag) is ingested again. */
+/**
+ * Brings the table in line with the bucket after a stop or crash: every object the table does not reflect
+ * (missing, deleted or a different ETag) is ingested again, and every object the table still holds but the
+ * bucket no longer has is deleted. Runs once at start, so the one Scan here is on no request path.
+ */
 async function reconcile(
   s3: S3Client,
   store: EventsTable,
+  scanManifests: () => Promise<ObjectState[]>,
   bucket: string,
   queue: LocalQueue,
   log: LocalStackOptions['log'],
 ): Promise<void> {
+  const inBucket = new Set<string>();
   let token: string | undefined;
-  let queued = 0;
+  let ingested = 0;
   do {
     const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
     for (const object of page.Contents ?? []) {
       if (!object.Key) continue;
+      inBucket.add(object.Key);
       const eTag = stripQuotes(object.ETag);
       const state = await store.objectState(object.Key);
       if (state && state.state !== 'deleted' && (!eTag || state.eTag === eTag)) continue;
@@ -167,11 +188,41 @@ async function reconcile(
       if (object.Size !== undefined) event.size = object.Size;
       if (eTag) event.eTag = eTag;
       queue.send(event);
-      queued++;
+      ingested++;
     }
     token = page.NextContinuationToken;
   } while (token);
-  if (queued > 0) log('reconciling objects the table did not reflect', { objects: queued });
+  let deleted = 0;
+  for (const manifest of await scanManifests()) {
+    if (manifest.state === 'deleted' || inBucket.has(manifest.key) || manifest.key.startsWith('sqs-message/'))
+      continue;
+    queue.send({ eventName: 'ObjectRemoved:Delete', bucket, key: manifest.key });
+    deleted++;
+  }
+  if (ingested + deleted > 0) log('reconciling the table with the bucket', { ingested, deleted });
+}
+
+/** Every object manifest in the table (a Scan: maintenance at start only). */
+async function scanObjectManifests(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+): Promise<ObjectState[]> {
+  const states: ObjectState[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new ScanCommand({
+        TableName: tableName,
+        FilterExpression: 'begins_with(#pk, :prefix)',
+        ExpressionAttributeNames: { '#pk': tableSchema.partitionKey },
+        ExpressionAttributeValues: { ':prefix': OBJECT_MANIFEST_PREFIX },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    states.push(...(page.Items ?? []).map(objectStateOf));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return states;
 }
 
 function filesUnder(dir: string): string[] {

@@ -86,8 +86,24 @@ const REJECTIONS_PARTITION = 'REJECTION';
 // Merges retry when another writer changed the same event meanwhile; contention on one event is rare.
 const MAX_MERGE_ATTEMPTS = 8;
 
+/** Partition-key prefix of object manifests, for offline maintenance (the local stack's reconcile). */
+export const OBJECT_MANIFEST_PREFIX = 'OBJECT#';
+
+/** An object manifest item as an `ObjectState`. */
+export function objectStateOf(item: Record<string, unknown>): ObjectState {
+  return {
+    key: String(item.key ?? String(item[PK]).slice(OBJECT_MANIFEST_PREFIX.length)),
+    sequencer: String(item.seq),
+    state: item.state as ObjectStateName,
+    eventIds: (item.eventIds as string[] | undefined) ?? [],
+    pendingIds: (item.pendingIds as string[] | undefined) ?? [],
+    at: String(item.at),
+    ...(item.eTag ? { eTag: String(item.eTag) } : {}),
+  };
+}
+
 const eventKey = (id: string) => ({ [PK]: `EVENT#${id}`, [SK]: 'EVENT' });
-const objectKey = (key: string) => ({ [PK]: `OBJECT#${key}`, [SK]: 'OBJECT' });
+const objectKey = (key: string) => ({ [PK]: `${OBJECT_MANIFEST_PREFIX}${key}`, [SK]: 'OBJECT' });
 const contributionKey = (id: string, key: string) => ({ [PK]: `EVENT#${id}`, [SK]: `SRC#${key}` });
 const rejectionKey = (key: string) => ({ [PK]: REJECTIONS_PARTITION, [SK]: key });
 const topicMetaKey = (slug: string) => ({ [PK]: TOPICS_PARTITION, [SK]: slug });
@@ -148,16 +164,7 @@ export class EventsTable {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: objectKey(key), ConsistentRead: true }),
     );
-    if (!Item) return undefined;
-    return {
-      key,
-      sequencer: Item.seq,
-      state: Item.state,
-      eventIds: Item.eventIds ?? [],
-      pendingIds: Item.pendingIds ?? [],
-      at: Item.at,
-      ...(Item.eTag ? { eTag: Item.eTag } : {}),
-    };
+    return Item ? objectStateOf(Item) : undefined;
   }
 
   /**

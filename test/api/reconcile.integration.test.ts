@@ -54,3 +54,42 @@ describe('reconcile on start', () => {
     expect(await stack.store.objectState(eventKey)).toMatchObject({ state: 'events' });
   });
 });
+
+describe('reconcile on start, the other way', () => {
+  it('deletes events whose object left the bucket while the stack was down', async () => {
+    // Prepare: the table holds an object the bucket does not (its delete notification never arrived).
+    const ghostKey = 'news/2016/07/9/a-ghost-of-a-deleted-file.md';
+    await stack?.store.putEvents({ key: ghostKey, sequencer: '01' }, [
+      {
+        objectKey: ghostKey,
+        kind: 'event-file',
+        event: {
+          id: '2016-07-09/a-ghost-of-a-deleted-file',
+          date: '2016-07-09',
+          slug: 'a-ghost-of-a-deleted-file',
+          title: 'A ghost of a deleted file',
+          sources: [],
+          images: [],
+          related: [],
+          topics: ['Ghosts'],
+          lang: 'en',
+        },
+      },
+    ]);
+    const ports = {
+      port: Number(new URL(stack?.baseUrl ?? '').port),
+      s3Port: Number(new URL(stack?.s3Endpoint ?? '').port),
+      dynamoPort: Number(new URL(stack?.dynamoEndpoint ?? '').port),
+    };
+    await stack?.close();
+
+    // Act
+    stack = await startLocalStack({ ...quietStackOptions(dataDir, false), ...ports });
+    await stack.drain();
+
+    // Assess: the ghost is gone, the real object stays.
+    expect(await stack.store.getEvent('2016-07-09/a-ghost-of-a-deleted-file')).toBeUndefined();
+    expect(await stack.store.getTopic('ghosts')).toBeUndefined();
+    expect(await stack.store.getEvent('2016-07-09/the-harbour-bridge-reopens')).toBeDefined();
+  });
+});
