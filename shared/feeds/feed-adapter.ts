@@ -168,28 +168,29 @@ export function renderAtom(doc: FeedDocument): string {
       after(found, indent, [element('link', { rel: 'next', type: 'application/atom+xml', href: nextUrl })]),
     );
   }
-  for (const entry of doc.entries) {
-    // Entry ids are tag: URIs of URI characters only (no &, <, quotes), so the library writes them verbatim.
-    xml = patchOnce(xml, new RegExp(`<id>${regexEscape(entry.id)}</id>`), (found, indent) =>
-      after(found, indent, [
+  // One pass over the entries (patching per entry would rescan the document each time). An entry's start tag
+  // is followed by its HTML-escaped title, then its <id>: tag: URIs of URI characters only, written verbatim.
+  const entries = new Map(doc.entries.map((entry) => [entry.id, entry]));
+  const patched = new Set<string>();
+  xml = xml.replace(
+    /<entry>([\s\S]*?\n([ \t]*)<id>([^<]*)<\/id>)/g,
+    (found, body: string, indent: string, id: string) => {
+      const entry = entries.get(id);
+      if (entry === undefined || patched.has(id)) return found;
+      patched.add(id);
+      const lang = entry.lang === doc.language ? '' : ` xml:lang="${entry.lang}"`;
+      return after(`<entry${lang}>${body}`, indent, [
         ...entry.related.map((link) =>
           element('link', { rel: 'related', href: link.href, title: link.title }),
         ),
         ...entry.categories.map((term) => element('category', { term })),
-      ]),
-    );
-    if (entry.lang !== doc.language) {
-      // The entry's start tag is the last "<entry>" before its id: only its HTML-escaped title lies between.
-      const at = xml.lastIndexOf('<entry>', xml.indexOf(`<id>${entry.id}</id>`));
-      if (at < 0) throw new Error('feed library output changed: <entry> not found before its <id>');
-      xml = `${xml.slice(0, at)}<entry xml:lang="${entry.lang}">${xml.slice(at + '<entry>'.length)}`;
-    }
+      ]);
+    },
+  );
+  if (patched.size !== entries.size) {
+    throw new Error(`feed library output changed: patched ${patched.size} of ${entries.size} Atom entries`);
   }
   return xml;
-}
-
-function regexEscape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 export function renderJsonFeed(doc: FeedDocument): string {
