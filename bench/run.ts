@@ -8,7 +8,7 @@ for (const bench of benches) {
   console.log(`\n=== bench/${bench}`);
   const run = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, bench)], {
     stdio: 'inherit',
-    env: { ...process.env, NODE_NO_WARNINGS: '1' },
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   });
   if (run.status !== 0) failed++;
 }

@@ -5,6 +5,9 @@ import { loadConfig } from '../../shared/config';
 import { localCredentials } from './services';
 import { startLocalStack } from './stack';
 
+// The SDK warns about Node 20's end of support on every start; the README states the Node requirement.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const config = loadConfig(
   z.object({
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
