@@ -18,6 +18,9 @@ import { type PlannedUpload, planUploads } from '../shared/upload/keys';
 import { isFatalUploadError, isRetryableUploadError, runPool, withRetry } from '../shared/upload/pool';
 import { collectFiles } from '../shared/upload/walk';
 
+// The SDK warns about Node 20's end of support on every run; the README states the Node requirement.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const CONTENT_TYPE = 'text/markdown; charset=utf-8';
 const ATTEMPTS = 4;
 const BASE_DELAY_MS = 250;
