@@ -58,7 +58,7 @@ the Context event feeds — running locally (${stats.events} events, ${stats.top
 Upload events with the aws CLI (s3rver accepts these credentials):
   AWS_ACCESS_KEY_ID=${localCredentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${localCredentials.secretAccessKey} AWS_DEFAULT_REGION=us-east-1 \\
     aws --endpoint-url ${stack.s3Endpoint} s3 cp x.md s3://${config.BUCKET}/news/2007/07/9/x.md
-or: npm run upload -- ../shared/corpus/en/news
+or: npm run upload -- path/to/news   (keeps news/... and zh/news/... keys)
 
 Ctrl-C stops.`);
 
