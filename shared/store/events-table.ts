@@ -227,7 +227,8 @@ export class EventsTable {
           ExpressionAttributeValues: { ':seq': version.sequencer },
         }),
       );
-      if (!written) return { status: 'stale' };
+      // A newer version of this object got here first: leave nothing of ours it doesn't have.
+      if (!written) return this.yieldToNewerVersion(version, eventIds, at);
     }
     for (const id of withdrawn) await this.withdrawContribution(id, version);
     // A rejection item can only exist if this object was rejected before, or a crashed attempt left one.
@@ -250,6 +251,19 @@ export class EventsTable {
       }),
     );
     if (stillOurs) return { status: 'applied', eventIds };
+    return this.yieldToNewerVersion(version, eventIds, at);
+  }
+
+  /**
+   * A newer version claimed the object while we wrote. It withdraws what the manifest said we contributed,
+   * but a write of ours may have landed after its cleanup: withdraw our contributions to events it doesn't
+   * have, and re-merge those events.
+   */
+  private async yieldToNewerVersion(
+    version: ObjectVersion,
+    eventIds: string[],
+    at: string,
+  ): Promise<ApplyOutcome> {
     const current = await this.objectState(version.key);
     for (const id of eventIds.filter((id) => !current?.eventIds.includes(id))) {
       await this.withdrawContribution(id, version);

@@ -331,4 +331,52 @@ describe('EventsTable under concurrent writers (one Lambda per object)', () => {
       .map((item) => item.PK);
     expect(topics).toEqual(['TOPIC#red-mosque']);
   });
+
+  it('leaves no event of an older version that a newer one overtook mid-write', async () => {
+    // Prepare: version 01 of a listing names two events, version 02 only one. Version 01 is paused right
+    // after its claim, before its first contribution lands, while version 02 runs to the end.
+    const key = 'news/2011/03/1/index.md';
+    const kept = makeEvent('2011-03-01/kept', { topics: ['Kept'] });
+    const dropped = makeEvent('2011-03-01/dropped', { topics: ['Dropped'] });
+    let reachedFirstWrite!: () => void;
+    let resume!: () => void;
+    const paused = new Promise<void>((resolve) => {
+      reachedFirstWrite = resolve;
+    });
+    const gate = new Promise<void>((resolve) => {
+      resume = resolve;
+    });
+    const pausingClient = new Proxy(dynamo.doc, {
+      get(target, property, receiver) {
+        if (property !== 'send') return Reflect.get(target, property, receiver);
+        return async (command: { input: { Item?: Record<string, unknown> } }) => {
+          const item = command.input.Item;
+          if (item?.seq === '01' && String(item.SK).startsWith('SRC#')) {
+            reachedFirstWrite();
+            await gate;
+          }
+          return target.send(command as never);
+        };
+      },
+    });
+    const olderWriter = new EventsTable(pausingClient, tableName, { now: steppingClock() });
+
+    // Act
+    const older = olderWriter.putEvents({ key, sequencer: '01' }, [
+      listingContribution(key, dropped),
+      listingContribution(key, kept),
+    ]);
+    await paused;
+    await store.putEvents({ key, sequencer: '02' }, [listingContribution(key, kept)]);
+    resume();
+    const outcome = await older;
+
+    // Assess
+    expect(outcome).toEqual({ status: 'stale' });
+    expect(await store.getEvent(kept.id)).toBeDefined();
+    expect(await store.getEvent(dropped.id)).toBeUndefined();
+    expect(await store.getTopic('dropped')).toBeUndefined();
+    const leftovers = (await allItems()).filter((item) => String(item.PK).startsWith(`EVENT#${dropped.id}`));
+    expect(leftovers).toEqual([]);
+  });
 });
