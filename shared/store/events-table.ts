@@ -460,12 +460,22 @@ export class EventsTable {
       );
       const { doc } = target;
       const requests: WriteRequest[] = [
-        ...stale.map((m) => {
+        ...stale.flatMap((m) => {
           const { slug, sortKey } = parseMembership(m);
-          return { DeleteRequest: { Key: { [PK]: `TOPIC#${slug}`, [SK]: sortKey } } };
+          return [
+            { DeleteRequest: { Key: { [PK]: `TOPIC#${slug}`, [SK]: sortKey } } },
+            { DeleteRequest: { Key: { [PK]: `TALLY#${slug}`, [SK]: sortKey } } },
+          ];
         }),
         ...(doc
-          ? target.memberships.map((m) => ({ PutRequest: { Item: this.membershipItem(m, doc) } }))
+          ? target.memberships.flatMap((m) => {
+              const { slug, sortKey } = parseMembership(m);
+              return [
+                { PutRequest: { Item: this.membershipItem(m, doc) } },
+                // A key-only twin of the membership: counting these reads bytes, not whole events.
+                { PutRequest: { Item: { [PK]: `TALLY#${slug}`, [SK]: sortKey } } },
+              ];
+            })
           : []),
       ];
       await batchWrite(this.client, this.tableName, requests, this.retry);
@@ -516,8 +526,9 @@ export class EventsTable {
   }
 
   /**
-   * Topic counts are recounted, not incremented, so retries and races cannot make them drift; topics whose
-   * membership did not change only get their `updated` time moved.
+   * Topic counts are recounted, not incremented, so retries and races cannot make them drift. The count
+   * reads the topic's key-only `TALLY#` items, so it costs about 100 bytes per member, not a whole event.
+   * Topics whose membership did not change only get their `updated` time moved.
    */
   private async refreshTopics(
     recount: Set<string>,
@@ -546,7 +557,7 @@ export class EventsTable {
         TableName: this.tableName,
         KeyConditionExpression: '#pk = :pk',
         ExpressionAttributeNames: { '#pk': PK },
-        ExpressionAttributeValues: { ':pk': `TOPIC#${slug}` },
+        ExpressionAttributeValues: { ':pk': `TALLY#${slug}` },
         ConsistentRead: true,
       });
       if (count === 0) {
