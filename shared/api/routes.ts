@@ -8,7 +8,6 @@ import {
   type FeedSpec,
   feedContentTypes,
   feedFingerprint,
-  newestUpdate,
   renderFeed,
 } from '../feeds/render';
 import { conditionalResponse, json } from '../http/conditional';
@@ -83,7 +82,7 @@ export function apiRoutes(deps: ApiDeps): (req: HttpRequest) => Promise<HttpResp
       body: () => renderFeed(format, spec).body,
       etag: `"${feedFingerprint(format, spec)}"`,
       contentType: feedContentTypes[format],
-      lastModified: newestUpdate(page.items),
+      lastModified: latest(page.items.map((event) => event.updatedAt)),
       cacheControl: feedCacheControl,
     });
   }
@@ -133,7 +132,7 @@ export function apiRoutes(deps: ApiDeps): (req: HttpRequest) => Promise<HttpResp
         next: page.next ?? null,
       }),
       contentType: 'application/json; charset=utf-8',
-      lastModified: newestUpdate(page.items),
+      lastModified: latest(page.items.map((event) => event.updatedAt)),
       // The answer for "today" turns over at midnight in the caller's zone; keep caches short.
       cacheControl: listCacheControl,
     });

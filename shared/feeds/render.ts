@@ -216,12 +216,6 @@ export function feedFingerprint(format: FeedFormat, spec: FeedSpec): string {
     .digest('base64url');
 }
 
-/** Newest `updatedAt` among the events: the feed's Last-Modified. */
-export function newestUpdate(events: readonly StoredEvent[]): Date | undefined {
-  const newest = Math.max(...events.map((event) => Date.parse(event.updatedAt)).filter(Number.isFinite));
-  return Number.isFinite(newest) ? new Date(newest) : undefined;
-}
-
 export function renderFeed(format: FeedFormat, spec: FeedSpec): RenderedFeed {
   const doc = documentFor(spec);
   return {

@@ -487,13 +487,7 @@ export class EventsTable {
       const touch = new Set(target.memberships.map(slugOf));
       await this.refreshTopics(recount, touch, doc, at);
 
-      if (target.rev === undefined) {
-        const { Item: after } = await this.client.send(
-          new GetCommand({ TableName: this.tableName, Key: eventKey(id), ConsistentRead: true }),
-        );
-        if (!after) return;
-        target = { rev: after.rev, doc: after.doc, memberships: after.memberships ?? [] };
-      } else {
+      if (target.rev !== undefined) {
         const settled = await this.conditionalWrite(
           new UpdateCommand({
             TableName: this.tableName,
@@ -504,11 +498,13 @@ export class EventsTable {
           }),
         );
         if (settled) return;
-        const { Item: after } = await this.client.send(
-          new GetCommand({ TableName: this.tableName, Key: eventKey(id), ConsistentRead: true }),
-        );
-        target = { rev: after?.rev, doc: after?.doc, memberships: after?.memberships ?? [] };
       }
+      // Someone merged after us (or, for a deleted event, may have): adopt their view and write it again.
+      const { Item: after } = await this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: eventKey(id), ConsistentRead: true }),
+      );
+      if (!after && target.rev === undefined) return;
+      target = { rev: after?.rev, doc: after?.doc, memberships: after?.memberships ?? [] };
       candidates = [];
     }
     throw new Error(`event ${id} kept changing while its topic entries were written`);
