@@ -101,7 +101,7 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
       { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
       { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
     ],
-    Projection: { ProjectionType: 'ALL' as const },
+    Projection: { ProjectionType: index.projection },
   });
   await client.send(
     new CreateTableCommand({

@@ -2,12 +2,11 @@
 import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import type { ParseResult } from '../domain/event';
 import type { Contribution } from '../domain/merge';
-import type { EventsTable, ObjectState, ObjectVersion } from '../store/events-table';
-import { compareSequencers } from '../store/events-table';
+import type { IngestStore, ObjectVersion, RejectionCause } from '../store/events-table';
 import type { ObjectNotification } from './notifications';
 
 export interface IngestDeps {
-  store: EventsTable;
+  store: IngestStore;
   s3: S3Client;
   parse: (key: string, body: Uint8Array) => ParseResult;
   maxObjectBytes: number;
@@ -24,6 +23,11 @@ class ObjectTooLarge extends Error {
   override name = 'ObjectTooLarge';
 }
 
+type ReadResult =
+  | { found: false }
+  | { found: true; bytes: Uint8Array; versionId?: string }
+  | { found: 'too-large' };
+
 export async function ingestObject(deps: IngestDeps, note: ObjectNotification): Promise<IngestOutcome> {
   const version: ObjectVersion = {
     key: note.key,
@@ -31,82 +35,106 @@ export async function ingestObject(deps: IngestDeps, note: ObjectNotification): 
     ...(note.eTag ? { eTag: note.eTag } : {}),
     ...(note.versionId ? { versionId: note.versionId } : {}),
   };
+
   if (note.action === 'delete') {
-    const outcome = await deps.store.deleteObject(version);
-    return outcome.status === 'stale' ? outcome : { status: 'deleted' };
+    // In a versioned bucket a remove may delete a noncurrent version or a delete marker (which restores
+    // the object and sends no ObjectCreated): converge to whatever is current for the key now.
+    const current = await readObject(deps, note, 'current');
+    if (current.found === false) {
+      const outcome = await deps.store.deleteObject(version);
+      return outcome.status === 'stale' ? outcome : { status: 'deleted' };
+    }
+    const restored: ObjectVersion = {
+      key: note.key,
+      sequencer: note.sequencer,
+      ...(current.found === true && current.versionId ? { versionId: current.versionId } : {}),
+    };
+    return ingestBytes(deps, restored, current);
   }
 
-  // Skip the S3 read when a newer version is already in the table.
-  const known = await deps.store.objectState(note.key);
-  if (known && compareSequencers(known.sequencer, note.sequencer) > 0) return { status: 'stale' };
-
-  const tooLarge = `object is larger than the ${deps.maxObjectBytes}-byte limit`;
-  if (note.size !== undefined && note.size > deps.maxObjectBytes) {
-    return reject(deps, version, 'too-large', `${tooLarge} (${note.size} bytes)`, known ?? null);
-  }
-
-  let bytes: Uint8Array | undefined;
-  try {
-    bytes = await readObject(deps, note);
-  } catch (error) {
-    if (error instanceof ObjectTooLarge) return reject(deps, version, 'too-large', tooLarge, known ?? null);
-    throw error;
-  }
+  const tooLarge = note.size !== undefined && note.size > deps.maxObjectBytes;
+  const read: ReadResult = tooLarge ? { found: 'too-large' } : await readObject(deps, note, 'notified');
   // Deleted (or overwritten without versioning) before we read it: its later notification decides.
-  if (!bytes) return { status: 'gone' };
+  if (read.found === false) return { status: 'gone' };
+  return ingestBytes(deps, version, read);
+}
 
-  const parsed = deps.parse(note.key, bytes);
-  if (parsed.kind === 'rejected') return reject(deps, version, parsed.reason, parsed.detail, known ?? null);
+async function ingestBytes(
+  deps: IngestDeps,
+  version: ObjectVersion,
+  read: Exclude<ReadResult, { found: false }>,
+): Promise<IngestOutcome> {
+  if (read.found === 'too-large') {
+    return reject(deps, version, 'too-large', `object is larger than the ${deps.maxObjectBytes}-byte limit`);
+  }
+  const parsed = deps.parse(version.key, read.bytes);
+  if (parsed.kind === 'rejected') return reject(deps, version, parsed.reason, parsed.detail);
   const contributions: Contribution[] =
     parsed.kind === 'event'
-      ? [{ objectKey: note.key, kind: parsed.contribution, event: parsed.event }]
-      : parsed.events.map((event) => ({ objectKey: note.key, kind: 'listing-entry' as const, event }));
-  const outcome = await deps.store.putEvents(version, contributions, known ?? null);
+      ? [{ objectKey: version.key, kind: parsed.contribution, event: parsed.event }]
+      : parsed.events.map((event) => ({ objectKey: version.key, kind: 'listing-entry' as const, event }));
+  const outcome = await deps.store.putEvents(version, contributions);
   return outcome.status === 'stale' ? outcome : { status: 'events', eventIds: outcome.eventIds };
 }
 
 async function reject(
   deps: IngestDeps,
   version: ObjectVersion,
-  reason: Parameters<EventsTable['putRejection']>[1],
+  reason: RejectionCause,
   detail: string,
-  known: ObjectState | null,
 ): Promise<IngestOutcome> {
-  const outcome = await deps.store.putRejection(version, reason, detail, known);
+  const outcome = await deps.store.putRejection(version, reason, detail);
   return outcome.status === 'stale' ? outcome : { status: 'rejected', reason };
 }
 
-/** Reads the exact version named by the notification, stopping as soon as it exceeds the size limit. */
-async function readObject(deps: IngestDeps, note: ObjectNotification): Promise<Uint8Array | undefined> {
+/**
+ * Reads the version the notification names (`notified`), or the key's current version (`current`),
+ * stopping as soon as it exceeds the size limit.
+ */
+async function readObject(
+  deps: IngestDeps,
+  note: ObjectNotification,
+  which: 'notified' | 'current',
+): Promise<ReadResult> {
   let response: GetObjectCommandOutput;
   try {
     response = await deps.s3.send(
       new GetObjectCommand({
         Bucket: note.bucket,
         Key: note.key,
-        ...(note.versionId ? { VersionId: note.versionId } : {}),
+        ...(which === 'notified' && note.versionId ? { VersionId: note.versionId } : {}),
       }),
     );
   } catch (error) {
     if (error instanceof Error && ['NoSuchKey', 'NoSuchVersion', 'NotFound'].includes(error.name))
-      return undefined;
+      return { found: false };
     throw error;
   }
+  const versionId = response.VersionId;
+  const found = (bytes: Uint8Array): ReadResult => ({
+    found: true,
+    bytes,
+    ...(versionId ? { versionId } : {}),
+  });
   const body = response.Body as (AsyncIterable<Uint8Array> & { destroy?: () => void }) | undefined;
-  if (!body) return new Uint8Array();
-  if ((response.ContentLength ?? 0) > deps.maxObjectBytes) {
-    body.destroy?.();
-    throw new ObjectTooLarge();
-  }
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of body) {
-    total += chunk.byteLength;
-    if (total > deps.maxObjectBytes) {
-      body.destroy?.();
-      throw new ObjectTooLarge();
+  if (!body) return found(new Uint8Array());
+  try {
+    if ((response.ContentLength ?? 0) > deps.maxObjectBytes) throw new ObjectTooLarge();
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for await (const chunk of body) {
+      total += chunk.byteLength;
+      if (total > deps.maxObjectBytes) throw new ObjectTooLarge();
+      chunks.push(chunk);
     }
-    chunks.push(chunk);
+    // A body shorter than S3 announced was cut off in transit: a retry, never a rejection.
+    if (response.ContentLength !== undefined && total !== response.ContentLength) {
+      throw new Error(`object body truncated: ${total} of ${response.ContentLength} bytes`);
+    }
+    return found(Buffer.concat(chunks));
+  } catch (error) {
+    body.destroy?.();
+    if (error instanceof ObjectTooLarge) return { found: 'too-large' };
+    throw error;
   }
-  return Buffer.concat(chunks);
 }

@@ -1,5 +1,6 @@
 // Reads S3 event notifications out of SQS message bodies, in the shape AWS delivers for S3 → SQS.
 import { z } from 'zod';
+import { normalizeSequencer, SEQUENCER_WIDTH } from '../domain/sequencer';
 
 const s3RecordSchema = z.object({
   eventName: z.string(),
@@ -11,7 +12,10 @@ const s3RecordSchema = z.object({
       size: z.number().int().nonnegative().optional(),
       eTag: z.string().optional(),
       versionId: z.string().optional(),
-      sequencer: z.string().regex(/^[0-9A-Fa-f]+$/, 'sequencer must be hex'),
+      sequencer: z
+        .string()
+        .regex(/^[0-9A-Fa-f]+$/, 'sequencer must be hex')
+        .max(SEQUENCER_WIDTH, `sequencer must be at most ${SEQUENCER_WIDTH} hex digits`),
     }),
   }),
 });
@@ -26,6 +30,7 @@ export interface ObjectNotification {
   bucket: string;
   /** The decoded key: S3 sends it form-encoded (`+` for space, UTF-8 percent-escaped). */
   key: string;
+  /** Normalized (see normalizeSequencer): compares as a plain string, in code and in DynamoDB conditions. */
   sequencer: string;
   size?: number;
   eTag?: string;
@@ -76,7 +81,7 @@ export function parseNotificationBody(body: string): ObjectNotification[] {
         action,
         bucket: record.s3.bucket.name,
         key,
-        sequencer,
+        sequencer: normalizeSequencer(sequencer),
         ...(size !== undefined ? { size } : {}),
         ...(eTag ? { eTag } : {}),
         ...(versionId ? { versionId } : {}),

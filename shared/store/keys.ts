@@ -1,0 +1,145 @@
+// Item keys and codecs: the only place that spells key formats; items are read back through zod, not casts.
+import { z } from 'zod';
+import type { ContributionKind, NewsEvent } from '../domain/event';
+import { tableSchema } from './table-schema';
+
+const { partitionKey: PK, sortKey: SK, feedIndex, monthDayIndex } = tableSchema;
+
+export const FEED_PARTITION = 'FEED';
+export const TOPICS_PARTITION = 'TOPICS';
+export const REJECTIONS_PARTITION = 'REJECTION';
+/** Partition-key prefix of object manifests, for offline maintenance (the local stack's reconcile). */
+export const OBJECT_MANIFEST_PREFIX = 'OBJECT#';
+
+export type ItemKey = Record<string, string>;
+
+export const itemKeys = {
+  event: (id: string): ItemKey => ({ [PK]: `EVENT#${id}`, [SK]: 'EVENT' }),
+  object: (key: string): ItemKey => ({ [PK]: `${OBJECT_MANIFEST_PREFIX}${key}`, [SK]: 'OBJECT' }),
+  rejection: (key: string): ItemKey => ({ [PK]: REJECTIONS_PARTITION, [SK]: key }),
+  topic: (slug: string): ItemKey => ({ [PK]: TOPICS_PARTITION, [SK]: slug }),
+  membership: (slug: string, sortKey: string): ItemKey => ({ [PK]: topicPartition(slug), [SK]: sortKey }),
+  /** Running totals kept with `ADD`, so `/stats` reads one item instead of counting events. */
+  stats: (): ItemKey => ({ [PK]: 'STATS', [SK]: 'TOTALS' }),
+};
+
+export const topicPartition = (slug: string) => `TOPIC#${slug}`;
+
+/** Sort key of an event everywhere it is listed: date first, so key order is newest-first by date. */
+export const sortKeyOf = (event: { date: string; id: string }) => `${event.date}#${event.id}`;
+
+/** The event id inside a sort key (`<date>#<id>`); the date never contains `#`. */
+export const idOfSortKey = (sortKey: string) => sortKey.slice(sortKey.indexOf('#') + 1);
+
+export const monthDayPartition = (monthDay: string, topic?: string) =>
+  topic === undefined ? `MD#${monthDay}` : `MD#${monthDay}#T#${topic}`;
+
+/** Index keys of a live event item: listed in the all-events feed and under its month-day. */
+export function eventIndexKeys(event: { date: string; id: string }): ItemKey {
+  const sortKey = sortKeyOf(event);
+  return {
+    [feedIndex.partitionKey]: FEED_PARTITION,
+    [feedIndex.sortKey]: sortKey,
+    [monthDayIndex.partitionKey]: monthDayPartition(event.date.slice(5)),
+    [monthDayIndex.sortKey]: sortKey,
+  };
+}
+
+/** A topic membership: keys only, so a topic's entries cost one write unit each, whatever the event's size. */
+export function membershipItem(slug: string, event: { date: string; id: string }): ItemKey {
+  const sortKey = sortKeyOf(event);
+  return {
+    ...itemKeys.membership(slug, sortKey),
+    [monthDayIndex.partitionKey]: monthDayPartition(event.date.slice(5), slug),
+    [monthDayIndex.sortKey]: sortKey,
+  };
+}
+
+// ------------------------------------------------------------------ codecs
+
+const newsEventSchema: z.ZodType<NewsEvent> = z.object({
+  id: z.string(),
+  date: z.string(),
+  slug: z.string(),
+  title: z.string(),
+  description: z.string().optional(),
+  sources: z.array(z.object({ name: z.string(), url: z.string() })),
+  images: z.array(z.object({ url: z.string(), caption: z.string().optional() })),
+  related: z.array(
+    z.object({ id: z.string(), title: z.string(), date: z.string(), topics: z.array(z.string()) }),
+  ),
+  topics: z.array(z.string()),
+  lang: z.enum(['en', 'zh']),
+});
+
+const contributionKinds = [
+  'event-file',
+  'front-matter',
+  'listing-entry',
+] as const satisfies ContributionKind[];
+
+/** What one object says about an event at one sequencer; without `event`, a withdrawal (a tombstone). */
+const contributionEntrySchema = z.object({
+  seq: z.string(),
+  kind: z.enum(contributionKinds).optional(),
+  event: newsEventSchema.optional(),
+});
+export type ContributionEntry = z.infer<typeof contributionEntrySchema>;
+
+/** Derived writes a merge implies (topic entries, counters), recorded with it until they are applied. */
+const pendingSchema = z.object({
+  add: z.array(z.string()),
+  remove: z.array(z.string()),
+  /** Topics whose entry stays but whose feed changed (content edit): only their `updated` moves. */
+  touch: z.array(z.string()),
+  /** Change of the live-event total: 1 (appeared), -1 (gone) or 0. */
+  events: z.number().int(),
+  /** Labels of added topics: the first label seen for a slug names the topic. */
+  labels: z.record(z.string(), z.string()),
+  at: z.string(),
+});
+export type PendingWrites = z.infer<typeof pendingSchema>;
+
+export const eventItemSchema = z.object({
+  id: z.string(),
+  date: z.string(),
+  rev: z.number().int().nonnegative(),
+  /** Contributions by object key. */
+  src: z.record(z.string(), contributionEntrySchema),
+  /** Topic slugs the event is listed under now. */
+  topics: z.array(z.string()),
+  updatedAt: z.string().optional(),
+  pending: pendingSchema.optional(),
+});
+export type EventItem = z.infer<typeof eventItemSchema>;
+
+export const objectStateNames = ['events', 'rejected', 'deleted'] as const;
+export type ObjectStateName = (typeof objectStateNames)[number];
+
+export const objectItemSchema = z.object({
+  key: z.string(),
+  seq: z.string(),
+  state: z.enum(objectStateNames),
+  eventIds: z.array(z.string()).default([]),
+  /** Events earlier versions contributed that may still need withdrawing (cleared once done). */
+  pendingIds: z.array(z.string()).default([]),
+  eTag: z.string().optional(),
+  versionId: z.string().optional(),
+  at: z.string(),
+});
+export type ObjectItem = z.infer<typeof objectItemSchema>;
+
+export const topicItemSchema = z.object({
+  [SK]: z.string(),
+  label: z.string(),
+  events: z.number(),
+  updated: z.string(),
+});
+
+export const rejectionItemSchema = z.object({
+  key: z.string(),
+  reason: z.string(),
+  detail: z.string(),
+  seq: z.string(),
+  at: z.string(),
+});

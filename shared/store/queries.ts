@@ -1,0 +1,336 @@
+// The read side: every listing is a key-only Query (table or index), then one BatchGetItem for the events.
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import type { StoredEvent } from '../domain/event';
+import { topicSlug } from '../domain/topics';
+import { decodeCursor, encodeCursor } from '../http/cursor';
+import { backoffDelay, type RetryPolicy } from './batch-write';
+import { eventOf } from './event-merger';
+import {
+  eventItemSchema,
+  FEED_PARTITION,
+  idOfSortKey,
+  itemKeys,
+  monthDayPartition,
+  REJECTIONS_PARTITION,
+  rejectionItemSchema,
+  TOPICS_PARTITION,
+  topicItemSchema,
+  topicPartition,
+} from './keys';
+import { tableSchema } from './table-schema';
+
+const { partitionKey: PK, sortKey: SK, feedIndex, monthDayIndex } = tableSchema;
+
+export interface TopicSummary {
+  slug: string;
+  label: string;
+  events: number;
+  updated: string;
+}
+
+export interface Rejection {
+  key: string;
+  /** A parse rejection, or an ingestion failure that outlived its retries. */
+  reason: string;
+  detail: string;
+  at: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque cursor for the next page; absent on the last page. */
+  next?: string;
+}
+
+export interface PageRequest {
+  limit: number;
+  cursor?: string;
+}
+
+export interface Stats {
+  events: number;
+  topics: number;
+  rejected: number;
+}
+
+// BatchGetItem reads at most 100 keys per request.
+const MAX_BATCH_GET = 100;
+const stringKey = z.record(z.string(), z.string());
+
+export class EventQueries {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly retry: RetryPolicy,
+  ) {}
+
+  async getEvent(id: string): Promise<StoredEvent | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: itemKeys.event(id) }),
+    );
+    return Item ? eventOf(eventItemSchema.parse(Item)) : undefined;
+  }
+
+  /** Newest events of one topic. */
+  topicEvents(slug: string, page: PageRequest): Promise<Page<StoredEvent>> {
+    return this.eventPage(
+      { KeyConditionExpression: '#pk = :pk', ExpressionAttributeNames: { '#pk': PK } },
+      { ':pk': topicPartition(slug) },
+      page,
+    );
+  }
+
+  /** Newest events of all topics. */
+  allEvents(page: PageRequest): Promise<Page<StoredEvent>> {
+    return this.eventPage(
+      {
+        IndexName: feedIndex.name,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': feedIndex.partitionKey },
+      },
+      { ':pk': FEED_PARTITION },
+      page,
+    );
+  }
+
+  /**
+   * Events of the given stored month-days (`MM-DD`) across years, newest first, optionally of one topic.
+   * Several month-days only happen for Feb 29 in common years; those partitions are small (one day a
+   * year), so they are read whole, merged, and paged by offset.
+   */
+  async monthDayEvents(
+    monthDays: string[],
+    filter: { topic?: string | undefined; beforeYear?: number | undefined },
+    page: PageRequest,
+  ): Promise<Page<StoredEvent>> {
+    const { topic, beforeYear } = filter;
+    // Sort keys start with the date, so "earlier years only" is a key condition, not a filter.
+    const query = {
+      IndexName: monthDayIndex.name,
+      KeyConditionExpression: beforeYear ? '#pk = :pk AND #sk < :before' : '#pk = :pk',
+      ExpressionAttributeNames: {
+        '#pk': monthDayIndex.partitionKey,
+        ...(beforeYear ? { '#sk': monthDayIndex.sortKey } : {}),
+      },
+    };
+    const valuesFor = (monthDay: string) => ({
+      ':pk': monthDayPartition(monthDay, topic),
+      ...(beforeYear ? { ':before': String(beforeYear).padStart(4, '0') } : {}),
+    });
+    const [single] = monthDays;
+    if (monthDays.length === 1 && single) return this.eventPage(query, valuesFor(single), page);
+
+    const partition = monthDays.map((monthDay) => monthDayPartition(monthDay, topic)).join('+');
+    const offset = page.cursor
+      ? decodeCursor(page.cursor, z.object({ p: z.literal(partition), o: z.number().int().nonnegative() })).o
+      : 0;
+    const sortKeys = (
+      await Promise.all(
+        monthDays.map((monthDay) =>
+          this.queryAll({
+            TableName: this.tableName,
+            ...query,
+            ExpressionAttributeValues: valuesFor(monthDay),
+          }),
+        ),
+      )
+    )
+      .flat()
+      .map((item) => String(item[monthDayIndex.sortKey]))
+      .sort()
+      .reverse();
+    const items = await this.hydrate(sortKeys.slice(offset, offset + page.limit));
+    const nextOffset = offset + page.limit;
+    return nextOffset < sortKeys.length
+      ? { items, next: encodeCursor({ p: partition, o: nextOffset }) }
+      : { items };
+  }
+
+  async getTopic(slug: string): Promise<TopicSummary | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: itemKeys.topic(slug) }),
+    );
+    return Item ? toTopicSummary(Item) : undefined;
+  }
+
+  /** Topics by slug; `labelPrefix` matches the label's start case-insensitively. */
+  async listTopics(labelPrefix: string | undefined, page: PageRequest): Promise<Page<TopicSummary>> {
+    const prefix = labelPrefix?.trim().toLocaleLowerCase();
+    // The slug is derived from the label, so a label prefix narrows to a slug prefix; the label test is exact.
+    const slugPrefix = prefix && /[\p{L}\p{N}]/u.test(prefix) ? topicSlug(prefix).replace(/-+$/, '') : '';
+    const result = await this.queryPage(
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: slugPrefix ? '#pk = :pk AND begins_with(#sk, :prefix)' : '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': PK, ...(slugPrefix ? { '#sk': SK } : {}) },
+        ExpressionAttributeValues: {
+          ':pk': TOPICS_PARTITION,
+          ...(slugPrefix ? { ':prefix': slugPrefix } : {}),
+        },
+      },
+      page,
+      (item) => !prefix || String(item.label).toLocaleLowerCase().startsWith(prefix),
+    );
+    return { items: result.items.map(toTopicSummary), ...(result.next ? { next: result.next } : {}) };
+  }
+
+  async listRejections(page: PageRequest): Promise<Page<Rejection>> {
+    const result = await this.queryPage(
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': PK },
+        ExpressionAttributeValues: { ':pk': REJECTIONS_PARTITION },
+      },
+      page,
+    );
+    return {
+      items: result.items.map((item) => {
+        const { key, reason, detail, at } = rejectionItemSchema.parse(item);
+        return { key, reason, detail, at };
+      }),
+      ...(result.next ? { next: result.next } : {}),
+    };
+  }
+
+  /** Totals without reading events: a counter item, and key counts over the small topic and rejection items. */
+  async stats(): Promise<Stats> {
+    const count = (partition: string) =>
+      this.countQuery({
+        TableName: this.tableName,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': PK },
+        ExpressionAttributeValues: { ':pk': partition },
+      });
+    const [totals, topics, rejected] = await Promise.all([
+      this.client.send(new GetCommand({ TableName: this.tableName, Key: itemKeys.stats() })),
+      count(TOPICS_PARTITION),
+      count(REJECTIONS_PARTITION),
+    ]);
+    return { events: Number(totals.Item?.events ?? 0), topics, rejected };
+  }
+
+  // ---------------------------------------------------------------- plumbing
+
+  /** A page of event keys from a table or index Query, then the events themselves in one BatchGetItem. */
+  private async eventPage(
+    query: Omit<QueryCommandInput, 'TableName' | 'ExpressionAttributeValues'>,
+    values: Record<string, unknown>,
+    page: PageRequest,
+  ): Promise<Page<StoredEvent>> {
+    const sortKeyName =
+      query.IndexName === feedIndex.name ? feedIndex.sortKey : query.IndexName ? monthDayIndex.sortKey : SK;
+    const result = await this.queryPage(
+      { TableName: this.tableName, ...query, ExpressionAttributeValues: values, ScanIndexForward: false },
+      page,
+    );
+    const items = await this.hydrate(result.items.map((item) => String(item[sortKeyName])));
+    return { items, ...(result.next ? { next: result.next } : {}) };
+  }
+
+  /** The events named by sort keys, in that order; an event deleted since its key was read is left out. */
+  private async hydrate(sortKeys: string[]): Promise<StoredEvent[]> {
+    const ids = sortKeys.map(idOfSortKey);
+    const found = new Map<string, StoredEvent>();
+    for (let start = 0; start < ids.length; start += MAX_BATCH_GET) {
+      let keys: Record<string, unknown>[] = [...new Set(ids.slice(start, start + MAX_BATCH_GET))].map(
+        itemKeys.event,
+      );
+      for (let attempt = 0; keys.length > 0; attempt++) {
+        if (attempt >= this.retry.maxAttempts)
+          throw new Error(`${keys.length} event reads still unprocessed`);
+        if (attempt > 0) await this.retry.sleep(backoffDelay(attempt, this.retry));
+        const result = await this.client.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }),
+        );
+        for (const raw of result.Responses?.[this.tableName] ?? []) {
+          const event = eventOf(eventItemSchema.parse(raw));
+          if (event) found.set(event.id, event);
+        }
+        keys = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+      }
+    }
+    return ids.flatMap((id) => {
+      const event = found.get(id);
+      return event ? [event] : [];
+    });
+  }
+
+  /**
+   * One page of a Query. The cursor is the last returned item's key, bound to the query's partition so a
+   * cursor from one listing can't be replayed against another. With a filter, DynamoDB may return short
+   * pages, so it keeps reading until the page is full or the partition ends.
+   */
+  private async queryPage(
+    input: QueryCommandInput,
+    page: PageRequest,
+    keep: (item: Record<string, unknown>) => boolean = () => true,
+  ): Promise<Page<Record<string, unknown>>> {
+    const partition = String(Object.values(input.ExpressionAttributeValues ?? {})[0]);
+    let startKey = page.cursor ? this.decodeStartKey(page.cursor, partition) : undefined;
+    const items: Record<string, unknown>[] = [];
+    do {
+      const result = await this.client.send(
+        new QueryCommand({ ...input, Limit: page.limit + 1 - items.length, ExclusiveStartKey: startKey }),
+      );
+      for (const item of result.Items ?? []) {
+        if (!keep(item)) continue;
+        items.push(item);
+      }
+      startKey = result.LastEvaluatedKey;
+    } while (startKey && items.length <= page.limit);
+
+    const more = items.length > page.limit;
+    const pageItems = items.slice(0, page.limit);
+    const last = pageItems.at(-1);
+    if (!more || !last) return { items: pageItems };
+    return { items: pageItems, next: encodeCursor({ p: partition, k: this.keyOf(last, input.IndexName) }) };
+  }
+
+  private keyOf(item: Record<string, unknown>, indexName: string | undefined): Record<string, string> {
+    const names: string[] = [PK, SK];
+    if (indexName === feedIndex.name) names.push(feedIndex.partitionKey, feedIndex.sortKey);
+    if (indexName === monthDayIndex.name) names.push(monthDayIndex.partitionKey, monthDayIndex.sortKey);
+    return Object.fromEntries(names.map((name) => [name, String(item[name])]));
+  }
+
+  private decodeStartKey(cursor: string, partition: string): Record<string, string> {
+    return decodeCursor(cursor, z.object({ p: z.literal(partition), k: stringKey })).k;
+  }
+
+  private async queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const result = await this.client.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+      items.push(...(result.Items ?? []));
+      startKey = result.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+
+  private async countQuery(input: QueryCommandInput): Promise<number> {
+    let count = 0;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const result = await this.client.send(
+        new QueryCommand({ ...input, Select: 'COUNT', ExclusiveStartKey: startKey }),
+      );
+      count += result.Count ?? 0;
+      startKey = result.LastEvaluatedKey;
+    } while (startKey);
+    return count;
+  }
+}
+
+function toTopicSummary(item: Record<string, unknown>): TopicSummary {
+  const topic = topicItemSchema.parse(item);
+  return { slug: topic[SK], label: topic.label, events: topic.events, updated: topic.updated };
+}

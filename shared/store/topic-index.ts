@@ -1,0 +1,85 @@
+// The topic index: key-only topic entries, exact per-topic counts and the live-event total, all kept with
+// atomic `ADD`s driven by the one merge that changed an event's topics.
+import { DeleteCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { batchWrite, type RetryPolicy, type WriteRequest } from './batch-write';
+import { itemKeys, membershipItem, type PendingWrites, sortKeyOf } from './keys';
+import { conditionalWrite } from './writes';
+
+export class TopicIndex {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly retry: RetryPolicy,
+  ) {}
+
+  /**
+   * Applies the derived writes of one merge. Entries are idempotent (put or delete by key). The counters
+   * are `ADD`s, exact because each merge that changes an event's topics is the only writer of its delta:
+   * merges of one event are serialized by the event item's `pending` marker (see EventMerger).
+   */
+  async apply(event: { id: string; date: string }, pending: PendingWrites): Promise<void> {
+    const sortKey = sortKeyOf(event);
+    const requests: WriteRequest[] = [
+      ...pending.add.map((slug) => ({ PutRequest: { Item: membershipItem(slug, event) } })),
+      ...pending.remove.map((slug) => ({ DeleteRequest: { Key: itemKeys.membership(slug, sortKey) } })),
+    ];
+    // Entries land before the counters move, so a feed never counts an entry it can't show.
+    await batchWrite(this.client, this.tableName, requests, this.retry);
+    await Promise.all([
+      ...pending.add.map((slug) => this.count(slug, 1, pending.at, pending.labels[slug] ?? slug)),
+      ...pending.remove.map((slug) => this.count(slug, -1, pending.at)),
+      ...pending.touch.map((slug) => this.touch(slug, pending.at)),
+      ...(pending.events !== 0 ? [this.countEvents(pending.events)] : []),
+    ]);
+  }
+
+  private async count(slug: string, delta: 1 | -1, at: string, label?: string): Promise<void> {
+    const { Attributes } = await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: itemKeys.topic(slug),
+        // The first label seen for a slug stays, so `Zürich` is not renamed by a later `Zurich`.
+        UpdateExpression: `SET updated = :at${label ? ', label = if_not_exists(label, :label)' : ''} ADD events :delta`,
+        ExpressionAttributeValues: { ':at': at, ':delta': delta, ...(label ? { ':label': label } : {}) },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    if (delta < 0 && Number(Attributes?.events ?? 0) <= 0) {
+      // Gone only while empty: an entry added meanwhile has already moved the count above zero.
+      await conditionalWrite(
+        this.client,
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: itemKeys.topic(slug),
+          ConditionExpression: 'events <= :zero',
+          ExpressionAttributeValues: { ':zero': 0 },
+        }),
+      );
+    }
+  }
+
+  /** A topic's feed changed without its entries changing: move `updated` (its Last-Modified). */
+  private async touch(slug: string, at: string): Promise<void> {
+    await conditionalWrite(
+      this.client,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: itemKeys.topic(slug),
+        UpdateExpression: 'SET updated = :at',
+        ConditionExpression: 'attribute_exists(events)',
+        ExpressionAttributeValues: { ':at': at },
+      }),
+    );
+  }
+
+  private async countEvents(delta: number): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: itemKeys.stats(),
+        UpdateExpression: 'ADD events :delta',
+        ExpressionAttributeValues: { ':delta': delta },
+      }),
+    );
+  }
+}
