@@ -22,6 +22,16 @@ const tableName = z.string().min(1, 'TABLE_NAME is required');
 export const ingestConfigSchema = z.object({
   TABLE_NAME: tableName,
   MAX_OBJECT_BYTES: z.coerce.number().int().positive().default(1_048_576),
+  /**
+   * The ingest queue's redrive `maxReceiveCount` (set by CDK from the same constant as the queue): on that
+   * receive a message that fails again goes to the DLQ, so the ingest records it as a rejection first.
+   */
+  MAX_RECEIVE_COUNT: z.coerce
+    .number({ error: 'MAX_RECEIVE_COUNT is required: the ingest queue’s redrive maxReceiveCount' })
+    .int()
+    .positive(),
+  /** Set by CDK on every function; the `service` dimension of the ingest metrics (Powertools' default). */
+  POWERTOOLS_SERVICE_NAME: z.string().min(1).default('service_undefined'),
 });
 
 export const apiConfigSchema = z.object({

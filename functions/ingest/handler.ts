@@ -4,6 +4,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { clients } from '../../shared/aws/clients';
 import { ingestConfigSchema, loadConfig } from '../../shared/config';
+import { embeddedMetricDocument, IngestTally } from '../../shared/ingest/ingest-metrics';
 import { processMessage } from '../../shared/ingest/process-message';
 import { parseEventObject } from '../../shared/parse';
 import { EventsTable } from '../../shared/store/events-table';
@@ -16,16 +17,34 @@ const deps = {
   s3: clients.s3,
   parse: parseEventObject,
   maxObjectBytes: config.MAX_OBJECT_BYTES,
+  maxReceiveCount: config.MAX_RECEIVE_COUNT,
 };
 
-const recordHandler = async (record: SQSRecord) => {
+const recordHandler = (tally: IngestTally) => async (record: SQSRecord) => {
+  const receiveCount = Number(record.attributes.ApproximateReceiveCount);
   try {
-    return await processMessage(deps, { messageId: record.messageId, body: record.body }, logger);
+    return await processMessage(
+      { ...deps, onOutcome: (outcome) => tally.count(outcome) },
+      { messageId: record.messageId, body: record.body, receiveCount },
+      logger,
+    );
   } catch (error) {
-    logger.error('transient failure; message will be retried', { messageId: record.messageId, error });
+    const next = receiveCount >= deps.maxReceiveCount ? 'the DLQ' : 'a retry';
+    logger.error('transient failure', { messageId: record.messageId, receiveCount, next, error });
     throw error;
   }
 };
 
-export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> =>
-  processPartialResponse(event, recordHandler, processor, { throwOnFullBatchFailure: false });
+export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
+  const tally = new IngestTally();
+  try {
+    return await processPartialResponse(event, recordHandler(tally), processor, {
+      throwOnFullBatchFailure: false,
+    });
+  } finally {
+    // Embedded Metric Format on stdout, outside the Lambda console's text prefix, so CloudWatch extracts it.
+    process.stdout.write(
+      `${embeddedMetricDocument(tally, { serviceName: config.POWERTOOLS_SERVICE_NAME, timestamp: Date.now() })}\n`,
+    );
+  }
+};

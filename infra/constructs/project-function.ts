@@ -170,12 +170,22 @@ export class ProjectFunction extends nodejs.NodejsFunction {
     return this;
   }
 
-  /** Consumes the queue with partial batch responses; the event source grants receive/delete on it. */
+  /**
+   * Consumes the queue with partial batch responses; the event source grants receive/delete on it. Sets
+   * MAX_RECEIVE_COUNT to the queue's redrive `maxReceiveCount` (pass the value the queue was built with),
+   * so the function knows a message's last receive before SQS moves it to the DLQ.
+   */
   consumeQueue(
     queue: sqs.IQueue,
-    options: { batchSize: number; maxBatchingWindow: Duration; maxConcurrency: number },
+    options: {
+      batchSize: number;
+      maxBatchingWindow: Duration;
+      maxConcurrency: number;
+      maxReceiveCount: number;
+    },
   ): this {
     this.once('queue');
+    this.addEnvironment('MAX_RECEIVE_COUNT', String(options.maxReceiveCount));
     this.addEventSource(
       new SqsEventSource(queue, {
         batchSize: options.batchSize,

@@ -66,6 +66,10 @@ export const ingestTuning = {
   maxBatchingWindow: Duration.seconds(5),
   /** Caps parallel pollers so a bulk upload cannot hot-spot the single-partition feed GSI. */
   maxConcurrency: 10,
+  /**
+   * Receives before SQS moves a failing message to the DLQ. The queue's redrive policy and the ingest
+   * function's MAX_RECEIVE_COUNT both come from here: on that receive the ingest records the rejection.
+   */
   maxReceiveCount: 4,
   get visibilityTimeout(): Duration {
     return Duration.seconds(this.timeout.toSeconds() * 6 + this.maxBatchingWindow.toSeconds());

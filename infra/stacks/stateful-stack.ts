@@ -138,7 +138,11 @@ export class StatefulStack extends Stack {
     out('TableName', this.table.tableName, 'DynamoDB single table');
     out('TableArn', this.table.tableArn, 'ARN of the DynamoDB table');
     out('IngestQueueArn', this.ingestQueue.queueArn, 'Queue of S3 event notifications');
-    out('DeadLetterQueueArn', this.deadLetterQueue.queueArn, 'Ingest messages that failed 4 times');
+    out(
+      'DeadLetterQueueArn',
+      this.deadLetterQueue.queueArn,
+      `Ingest messages that failed ${ingestTuning.maxReceiveCount} times; redrive with aws sqs start-message-move-task`,
+    );
     out(
       'NotificationTopicArn',
       this.notificationTopic.topicArn,

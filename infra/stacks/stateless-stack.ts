@@ -6,6 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { tableSchema } from '../../shared/store/table-schema';
 import { Cdn } from '../constructs/cdn';
 import { DailyNotifierSchedule } from '../constructs/daily-notifier';
 import { type ImportedValue, ProjectFunction } from '../constructs/project-function';
@@ -125,6 +126,8 @@ export class StatelessStack extends Stack {
     });
 
     // --- Alarms ----------------------------------------------------------------------------------------
+    // The API and admin functions answer every exception with a 500 (Lambda Errors stays at zero): their
+    // failures are alarmed on as the HTTP API's 5xx instead of Lambda Errors.
     new ServiceAlarms(this, 'Alarms', {
       ingestQueue,
       deadLetterQueue,
@@ -132,10 +135,14 @@ export class StatelessStack extends Stack {
       maxMessageAge: Duration.minutes(15),
       functions: {
         Ingest: this.ingestFunction,
-        Api: this.apiFunction,
-        Admin: this.adminFunction,
         ...(this.notifierFunction ? { Notifier: this.notifierFunction } : {}),
       },
+      httpApi: this.api.api,
+      table: {
+        tableName: table.tableName,
+        indexNames: [tableSchema.feedIndex.name, tableSchema.monthDayIndex.name],
+      },
+      serviceName: config.serviceName,
     });
 
     // --- Outputs ---------------------------------------------------------------------------------------

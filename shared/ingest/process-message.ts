@@ -1,23 +1,39 @@
 // One SQS message (an S3 event notification) → each object it names ingested; failures classified.
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { EventsTable, ObjectVersion } from '../store/events-table';
 import { type IngestDeps, type IngestOutcome, ingestObject } from './ingest-object';
-import { MalformedNotificationError, parseNotificationBody } from './notifications';
+import { MalformedNotificationError, type ObjectNotification, parseNotificationBody } from './notifications';
 
 export interface MessageRef {
   messageId: string;
   body: string;
+  /** SQS `ApproximateReceiveCount`: 1 on the first delivery. Unknown: never taken as the last receive. */
+  receiveCount?: number;
+}
+
+export interface MessageDeps extends IngestDeps {
+  /** The queue's redrive `maxReceiveCount`: a message failing on that receive goes to the DLQ next. */
+  maxReceiveCount: number;
+  /** Told every object outcome (the rejections this module records included), for metrics. */
+  onOutcome?: (outcome: IngestOutcome) => void;
 }
 
 /**
  * Throws only for transient failures (throttling, timeouts, unprocessed writes), so SQS redelivers the
  * message alone. A message that can never succeed is recorded as a rejection instead of being retried.
+ * On the last receive a transient failure is recorded as a `retries-exhausted` rejection of every object
+ * not yet handled in this attempt, and then still thrown, so that the message goes to the DLQ for a redrive.
  */
 export async function processMessage(
-  deps: IngestDeps,
+  deps: MessageDeps,
   message: MessageRef,
   logger: Logger,
 ): Promise<IngestOutcome[]> {
-  let notifications: ReturnType<typeof parseNotificationBody>;
+  const report = (outcome: IngestOutcome): IngestOutcome => {
+    deps.onOutcome?.(outcome);
+    return outcome;
+  };
+  let notifications: ObjectNotification[];
   try {
     notifications = parseNotificationBody(message.body);
   } catch (error) {
@@ -25,18 +41,74 @@ export async function processMessage(
     const key = `sqs-message/${message.messageId}`;
     logger.error('malformed notification', { key, reason: error.message });
     await deps.store.putRejection({ key, sequencer: '0' }, 'malformed-notification', error.message);
-    return [{ status: 'rejected', reason: 'malformed-notification' }];
+    return [report({ status: 'rejected', reason: 'malformed-notification' })];
   }
   const outcomes: IngestOutcome[] = [];
-  for (const notification of notifications) {
+  for (const [index, notification] of notifications.entries()) {
     const log = logger.createChild({
       persistentKeys: { key: notification.key, sequencer: notification.sequencer },
     });
-    const outcome = await ingestObject(deps, notification);
+    let outcome: IngestOutcome;
+    try {
+      outcome = await ingestObject(deps, notification);
+    } catch (error) {
+      const attempts = message.receiveCount ?? 0;
+      if (attempts < deps.maxReceiveCount) throw error;
+      // Objects before this one were handled in this attempt: only the rest are left unrecorded.
+      const unhandled = notifications.slice(index).map(versionOf);
+      const detail = `ingestion failed ${attempts} times (last error: ${errorName(error)}); the message went to the dead-letter queue`;
+      for (const rejected of await recordRetriesExhausted(deps.store, unhandled, detail, logger))
+        report(rejected);
+      throw error;
+    }
     if (outcome.status === 'rejected')
       log.warn('object rejected', { action: notification.action, ...outcome });
     else log.info('object ingested', { action: notification.action, ...outcome });
-    outcomes.push(outcome);
+    outcomes.push(report(outcome));
   }
   return outcomes;
+}
+
+/**
+ * Records each object version as a `retries-exhausted` rejection, the one code path for "this object's
+ * message is on its way to the dead-letter queue". The store orders it by sequencer, so a newer version
+ * of the object is never overwritten, and a later successful ingest of the same version replaces it.
+ * Never throws: a version whose rejection cannot be written either is logged, and its message is in the
+ * DLQ regardless. Returns the rejections that were recorded.
+ */
+export async function recordRetriesExhausted(
+  store: Pick<EventsTable, 'putRejection'>,
+  versions: ObjectVersion[],
+  detail: string,
+  logger: Pick<Logger, 'warn' | 'error'>,
+): Promise<IngestOutcome[]> {
+  const recorded: IngestOutcome[] = [];
+  for (const version of versions) {
+    const fields = { key: version.key, sequencer: version.sequencer };
+    try {
+      const outcome = await store.putRejection(version, 'retries-exhausted', detail);
+      if (outcome.status === 'stale') {
+        logger.warn('retries exhausted; a newer version is already recorded, no rejection', fields);
+        continue;
+      }
+      logger.error('retries exhausted; recorded as a rejection', { ...fields, detail });
+      recorded.push({ status: 'rejected', reason: 'retries-exhausted' });
+    } catch (error) {
+      logger.error('retries exhausted; the rejection could not be recorded either', { ...fields, error });
+    }
+  }
+  return recorded;
+}
+
+function versionOf(notification: ObjectNotification): ObjectVersion {
+  return {
+    key: notification.key,
+    sequencer: notification.sequencer,
+    ...(notification.eTag ? { eTag: notification.eTag } : {}),
+    ...(notification.versionId ? { versionId: notification.versionId } : {}),
+  };
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : 'unknown';
 }

@@ -4,7 +4,8 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CACHE_KEY_QUERY_STRINGS, FORWARDED_HOST_HEADER } from '../../infra/constructs/cdn';
 import { ADMIN_ROUTES, PUBLIC_ROUTES } from '../../infra/constructs/service-api';
-import { detectNotifierEntry } from '../../infra/stacks/config';
+import { detectNotifierEntry, ingestTuning } from '../../infra/stacks/config';
+import { INGEST_METRICS } from '../../shared/ingest/ingest-metrics';
 import {
   fixtureNotifierEntry,
   importOf,
@@ -109,6 +110,21 @@ describe('project functions', () => {
     );
     const queue = resourceOf(withNotifier.statefulTemplate, 'AWS::SQS::Queue', queueId).props;
     expect(queue.VisibilityTimeout as number).toBeGreaterThanOrEqual(6 * timeout);
+  });
+
+  it('tell the ingest the queue’s maxReceiveCount: the value of the redrive policy (across the two stacks)', () => {
+    const queueId = withNotifier.stateful.getLogicalId(
+      withNotifier.stateful.ingestQueue.node.defaultChild as Parameters<
+        Synthesized['stateful']['getLogicalId']
+      >[0],
+    );
+    const queue = resourceOf(withNotifier.statefulTemplate, 'AWS::SQS::Queue', queueId).props;
+    const { maxReceiveCount } = queue.RedrivePolicy as { maxReceiveCount: number };
+    expect(maxReceiveCount).toBe(ingestTuning.maxReceiveCount);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^S3 event notifications'),
+      Environment: { Variables: Match.objectLike({ MAX_RECEIVE_COUNT: String(maxReceiveCount) }) },
+    });
   });
 });
 
@@ -471,8 +487,17 @@ describe('alarms', () => {
     });
   });
 
-  it('alarm on errors of every function', () => {
-    for (const fnId of Object.values(fnIds)) {
+  const fnAlarms = (fnId: string) =>
+    template.findResources('AWS::CloudWatch::Alarm', {
+      Properties: {
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: fnId } }],
+      },
+    });
+
+  it('alarm on errors (crashes, timeouts) of the ingest and the notifier', () => {
+    for (const fnId of [fnIds.ingest, fnIds.notifier]) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'AWS/Lambda',
         MetricName: 'Errors',
@@ -482,6 +507,93 @@ describe('alarms', () => {
         AlarmActions: alarmTopic,
       });
     }
+  });
+
+  it('alarm on any 5xx answer of the HTTP API, where the API and admin failures show', () => {
+    // Prepare
+    const { stateless } = withNotifier;
+    const apiId = stateless.getLogicalId(
+      stateless.api.api.node.defaultChild as Parameters<typeof stateless.getLogicalId>[0],
+    );
+
+    // Assess: the HTTP wrapper turns every exception into a 500, so Lambda Errors of these two never move.
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/ApiGateway',
+      MetricName: '5xx',
+      Dimensions: [{ Name: 'ApiId', Value: { Ref: apiId } }],
+      Statistic: 'Sum',
+      Period: 300,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 1,
+      TreatMissingData: 'notBreaching',
+      AlarmActions: alarmTopic,
+      OKActions: alarmTopic,
+    });
+    expect(fnAlarms(fnIds.api)).toEqual({});
+    expect(fnAlarms(fnIds.admin)).toEqual({});
+  });
+
+  it('alarm on DynamoDB throttling of the table and of both GSIs', () => {
+    const throttleMetric = (metricName: string, index?: string) =>
+      Match.objectLike({
+        MetricStat: {
+          Metric: {
+            Namespace: 'AWS/DynamoDB',
+            MetricName: metricName,
+            Dimensions: [
+              ...(index ? [{ Name: 'GlobalSecondaryIndexName', Value: index }] : []),
+              { Name: 'TableName', Value: importOf('TableName') },
+            ],
+          },
+          Period: 300,
+          Stat: 'Sum',
+        },
+        ReturnData: false,
+      });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmDescription: Match.stringLikeRegexp('throttl'),
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: Match.stringLikeRegexp('\\+'), ReturnData: true }),
+        ...[undefined, 'GSI1', 'GSI2'].flatMap((index) => [
+          throttleMetric('ReadThrottleEvents', index),
+          throttleMetric('WriteThrottleEvents', index),
+        ]),
+      ]),
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 1,
+      AlarmActions: alarmTopic,
+    });
+  });
+
+  it('alarm when a quarter of the objects the ingest handled in 5 minutes were rejected', () => {
+    const ingestMetric = (id: string, metricName: string) =>
+      Match.objectLike({
+        Id: id,
+        MetricStat: {
+          Metric: {
+            Namespace: INGEST_METRICS.namespace,
+            MetricName: metricName,
+            Dimensions: [{ Name: 'service', Value: 'context-feeds' }],
+          },
+          Period: 300,
+          Stat: 'Sum',
+        },
+        ReturnData: false,
+      });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Metrics: Match.arrayWith([
+        Match.objectLike({
+          Expression: 'IF(processed > 0, 100 * rejected / processed, 0)',
+          ReturnData: true,
+        }),
+        ingestMetric('rejected', INGEST_METRICS.rejected),
+        ingestMetric('processed', INGEST_METRICS.processed),
+      ]),
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 25,
+      TreatMissingData: 'notBreaching',
+      AlarmActions: alarmTopic,
+    });
   });
 });
 

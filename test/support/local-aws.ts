@@ -103,6 +103,8 @@ export async function startIngestRig(): Promise<IngestRig> {
     TABLE_NAME: tableName,
     DYNAMODB_ENDPOINT: dynamo.service.endpoint,
     S3_ENDPOINT: s3.service.endpoint,
+    // The ingest queue's maxReceiveCount (infra/stacks/config.ts `ingestTuning`), which CDK sets in AWS.
+    MAX_RECEIVE_COUNT: process.env.MAX_RECEIVE_COUNT ?? '4',
     POWERTOOLS_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'SILENT',
   });
   const { handler } = await import('../../functions/ingest/handler');

@@ -1,0 +1,56 @@
+// What the ingest counts per invocation, and the metric names the CDK rejection-rate alarm reads.
+import type { IngestOutcome } from './ingest-object';
+
+/** One definition for the function that emits and the alarm that reads (dimension: `service`). */
+export const INGEST_METRICS = {
+  namespace: 'ContextFeeds',
+  /** Objects the ingest finished with: every outcome, a retries-exhausted rejection included. */
+  processed: 'ObjectsProcessed',
+  /** Objects recorded as rejections: parse, size, malformed notification, retries exhausted. */
+  rejected: 'ObjectsRejected',
+} as const;
+
+export interface IngestCounts {
+  processed: number;
+  rejected: number;
+}
+
+/** A tally that `processMessage` feeds one outcome at a time; the handler publishes it once per invocation. */
+export class IngestTally implements IngestCounts {
+  processed = 0;
+  rejected = 0;
+
+  count(outcome: IngestOutcome): void {
+    this.processed++;
+    if (outcome.status === 'rejected') this.rejected++;
+  }
+}
+
+/**
+ * The tally as one CloudWatch Embedded Metric Format document (a JSON log line CloudWatch turns into
+ * metrics), in the shape Powertools Metrics writes: namespace, `service` dimension, Count units. Both
+ * counts are written even when zero, so the rejection rate has a denominator in every period.
+ */
+export function embeddedMetricDocument(
+  counts: IngestCounts,
+  context: { serviceName: string; timestamp: number },
+): string {
+  return JSON.stringify({
+    _aws: {
+      Timestamp: context.timestamp,
+      CloudWatchMetrics: [
+        {
+          Namespace: INGEST_METRICS.namespace,
+          Dimensions: [['service']],
+          Metrics: [
+            { Name: INGEST_METRICS.processed, Unit: 'Count' },
+            { Name: INGEST_METRICS.rejected, Unit: 'Count' },
+          ],
+        },
+      ],
+    },
+    service: context.serviceName,
+    [INGEST_METRICS.processed]: counts.processed,
+    [INGEST_METRICS.rejected]: counts.rejected,
+  });
+}
