@@ -7,6 +7,7 @@ export interface NotificationSpec {
   key: string;
   sequencer: string;
   size?: number;
+  versionId?: string;
   bucket?: string;
   messageId?: string;
 }
@@ -32,6 +33,7 @@ export function s3Message(spec: NotificationSpec): SQSRecord {
               key: encodeS3Key(spec.key),
               sequencer: spec.sequencer,
               ...(spec.size !== undefined ? { size: spec.size } : {}),
+              ...(spec.versionId !== undefined ? { versionId: spec.versionId } : {}),
             },
           },
         },

@@ -1,0 +1,324 @@
+// The store and ingest under S3's and SQS's real delivery semantics: sequencers of different lengths,
+// versioned deletes, concurrent writers, broken edits. Each case once failed on the first version.
+
+import { Readable } from 'node:stream';
+import { GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { topicSlug } from '../../shared/domain/topics';
+import { ingestObject } from '../../shared/ingest/ingest-object';
+import { parseNotificationBody } from '../../shared/ingest/notifications';
+import { parseEventObject } from '../../shared/parse';
+import { EventsTable } from '../../shared/store/events-table';
+import { fileContribution, makeEvent, steppingClock } from '../support/events';
+import { type LocalDynamo, startLocalDynamo } from '../support/local-aws';
+import { s3Message } from '../support/sqs';
+
+let dynamo: LocalDynamo;
+let tableName: string;
+let store: EventsTable;
+
+beforeAll(async () => {
+  dynamo = await startLocalDynamo();
+});
+afterAll(async () => {
+  await dynamo.close();
+});
+beforeEach(async () => {
+  tableName = await dynamo.newTable();
+  store = new EventsTable(dynamo.doc, tableName, { now: steppingClock() });
+});
+
+const key = 'news/2007/07/9/siege.md';
+const siege = makeEvent('2007-07-09/siege', { title: 'Talks fail', topics: ['Islamabad'] });
+
+describe('sequencers of different lengths (S3: right-pad with zeros, then compare)', () => {
+  // `…4072A` is shorter, and newer: right-padded it is `…4072A0`, above `…407297`.
+  const older = '0062E99A88DC407297';
+  const newer = '0062E99A88DC4072A';
+
+  for (const order of [
+    [older, newer],
+    [newer, older],
+  ]) {
+    it(`ends in the newer version when ${order[0]} arrives before ${order[1]}`, async () => {
+      // Act
+      for (const sequencer of order) {
+        const title = sequencer === newer ? 'Newer' : 'Older';
+        await store.putEvents({ key, sequencer }, [fileContribution(key, { ...siege, title })]);
+      }
+
+      // Assess
+      expect((await store.getEvent(siege.id))?.title).toBe('Newer');
+    });
+  }
+
+  it('stores one fixed-width upper-case form, so DynamoDB conditions order as the code does', async () => {
+    // Act
+    const [note] = parseNotificationBody(s3Message({ key, sequencer: '62e99a' }).body);
+
+    // Assess
+    expect(note?.sequencer).toMatch(/^62E99A0+$/);
+    expect(note?.sequencer).toHaveLength(48);
+  });
+});
+
+describe('a broken edit of an event file', () => {
+  it('keeps the last good version up while the rejection says what is wrong', async () => {
+    // Prepare
+    await store.putEvents({ key, sequencer: '01' }, [fileContribution(key, siege)]);
+
+    // Act
+    await store.putRejection({ key, sequencer: '02' }, 'missing-title', 'no headline line');
+
+    // Assess
+    expect((await store.getEvent(siege.id))?.title).toBe('Talks fail');
+    expect((await store.topicEvents('islamabad', { limit: 10 })).items).toHaveLength(1);
+    expect((await store.listRejections({ limit: 10 })).items).toMatchObject([
+      { key, reason: 'missing-title' },
+    ]);
+  });
+
+  it('is replaced by the next good version, and a delete still removes the event', async () => {
+    // Prepare
+    await store.putEvents({ key, sequencer: '01' }, [fileContribution(key, siege)]);
+    await store.putRejection({ key, sequencer: '02' }, 'missing-title', 'no headline line');
+
+    // Act
+    await store.putEvents({ key, sequencer: '03' }, [fileContribution(key, { ...siege, title: 'Fixed' })]);
+    const afterFix = await store.getEvent(siege.id);
+    await store.deleteObject({ key, sequencer: '04' });
+
+    // Assess
+    expect(afterFix?.title).toBe('Fixed');
+    expect((await store.listRejections({ limit: 10 })).items).toEqual([]);
+    expect(await store.getEvent(siege.id)).toBeUndefined();
+    expect(await store.getTopic('islamabad')).toBeUndefined();
+  });
+});
+
+describe('topic counts under concurrent writers', () => {
+  async function recount(slug: string): Promise<number> {
+    const { Count = 0 } = await dynamo.doc.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': `TOPIC#${slug}` },
+        Select: 'COUNT',
+      }),
+    );
+    return Count;
+  }
+
+  it('match a full recount after many objects are written, rewritten and deleted at once', async () => {
+    // Prepare: 24 events in a shared topic, each also in one of four small topics.
+    const events = Array.from({ length: 24 }, (_, i) =>
+      makeEvent(`2010-05-${String((i % 28) + 1).padStart(2, '0')}/event-${i}`, {
+        topics: ['Shared', `Group ${i % 4}`],
+      }),
+    );
+    const keyOf = (i: number) => `news/concurrent/${i}.md`;
+    await Promise.all(
+      events.map((event, i) =>
+        store.putEvents({ key: keyOf(i), sequencer: '01' }, [fileContribution(keyOf(i), event)]),
+      ),
+    );
+
+    // Act: at once, delete the even ones, move every third to another group, and add new ones.
+    const extra = Array.from({ length: 12 }, (_, i) =>
+      makeEvent(`2011-06-${String(i + 1).padStart(2, '0')}/extra-${i}`, { topics: ['Shared', 'Group 0'] }),
+    );
+    await Promise.all([
+      ...events.map((event, i) =>
+        i % 2 === 0
+          ? store.deleteObject({ key: keyOf(i), sequencer: '02' })
+          : i % 3 === 0
+            ? store.putEvents({ key: keyOf(i), sequencer: '02' }, [
+                fileContribution(keyOf(i), { ...event, topics: ['Shared', 'Moved'] }),
+              ])
+            : Promise.resolve(),
+      ),
+      ...extra.map((event, i) =>
+        store.putEvents({ key: `news/extra/${i}.md`, sequencer: '01' }, [
+          fileContribution(`news/extra/${i}.md`, event),
+        ]),
+      ),
+    ]);
+
+    // Assess: every stored count equals its recount, and a topic item exists exactly while it has entries.
+    for (const label of ['Shared', 'Group 0', 'Group 1', 'Group 2', 'Group 3', 'Moved']) {
+      const slug = topicSlug(label);
+      const entries = await recount(slug);
+      const topic = await store.getTopic(slug);
+      if (entries === 0) expect(topic, slug).toBeUndefined();
+      else expect(topic?.events, slug).toBe(entries);
+    }
+    expect(await recount('shared')).toBe(12 + 12);
+    expect(await store.stats()).toMatchObject({ events: 24 });
+  });
+
+  it('never leave a topic without its item while it has entries, when one event comes and another goes', async () => {
+    for (let round = 0; round < 10; round++) {
+      // Prepare
+      const leaving = makeEvent(`2012-01-0${(round % 9) + 1}/leaving-${round}`, {
+        topics: [`Churn ${round}`],
+      });
+      const arriving = makeEvent(`2012-02-0${(round % 9) + 1}/arriving-${round}`, {
+        topics: [`Churn ${round}`],
+      });
+      await store.putEvents({ key: `leaving-${round}`, sequencer: '01' }, [
+        fileContribution(`leaving-${round}`, leaving),
+      ]);
+
+      // Act
+      await Promise.all([
+        store.deleteObject({ key: `leaving-${round}`, sequencer: '02' }),
+        store.putEvents({ key: `arriving-${round}`, sequencer: '01' }, [
+          fileContribution(`arriving-${round}`, arriving),
+        ]),
+      ]);
+
+      // Assess
+      expect(await store.getTopic(topicSlug(`Churn ${round}`))).toMatchObject({ events: 1 });
+    }
+  });
+});
+
+describe('a topic whose last entry leaves while another arrives', () => {
+  it('keeps its item and an exact count when the leaving writer is paused at its topic update', async () => {
+    // Prepare: one entry in the topic; the writer deleting it is paused at its first write to the topic
+    // item, after its entry is gone, while another writer adds an entry to the same topic.
+    const leaving = makeEvent('2012-01-01/leaving', { topics: ['Churn'] });
+    const arriving = makeEvent('2012-02-02/arriving', { topics: ['Churn'] });
+    await store.putEvents({ key: 'leaving.md', sequencer: '01' }, [fileContribution('leaving.md', leaving)]);
+    let reachedTopicWrite!: () => void;
+    let resume!: () => void;
+    const paused = new Promise<void>((resolve) => {
+      reachedTopicWrite = resolve;
+    });
+    const gate = new Promise<void>((resolve) => {
+      resume = resolve;
+    });
+    const pausingClient = new Proxy(dynamo.doc, {
+      get(target, property, receiver) {
+        if (property !== 'send') return Reflect.get(target, property, receiver);
+        return async (command: { input: { Key?: Record<string, unknown> } }) => {
+          if (command.input.Key?.PK === 'TOPICS') {
+            reachedTopicWrite();
+            await gate;
+          }
+          return target.send(command as never);
+        };
+      },
+    });
+    const leavingWriter = new EventsTable(pausingClient, tableName, { now: steppingClock() });
+
+    // Act
+    const deletion = leavingWriter.deleteObject({ key: 'leaving.md', sequencer: '02' });
+    await paused;
+    await store.putEvents({ key: 'arriving.md', sequencer: '01' }, [
+      fileContribution('arriving.md', arriving),
+    ]);
+    resume();
+    await deletion;
+
+    // Assess
+    expect((await store.topicEvents('churn', { limit: 10 })).items.map((e) => e.id)).toEqual([arriving.id]);
+    expect(await store.getTopic('churn')).toMatchObject({ events: 1 });
+  });
+});
+
+describe('stats', () => {
+  it('reads no event documents', async () => {
+    // Prepare
+    await store.putEvents({ key, sequencer: '01' }, [fileContribution(key, siege)]);
+    const sent: { name: string; input: Record<string, unknown> }[] = [];
+    dynamo.doc.middlewareStack.add(
+      (next, context) => async (args) => {
+        sent.push({ name: String(context.commandName), input: args.input as Record<string, unknown> });
+        return next(args);
+      },
+      { step: 'initialize', name: 'recordCommands' },
+    );
+
+    try {
+      // Act
+      const stats = await store.stats();
+
+      // Assess
+      expect(stats).toEqual({ events: 1, topics: 1, rejected: 0 });
+      expect(sent.map((c) => c.name).sort()).toEqual(['GetItemCommand', 'QueryCommand', 'QueryCommand']);
+      for (const command of sent) {
+        expect(command.input.IndexName).toBeUndefined();
+        expect(JSON.stringify(command.input)).not.toContain('EVENT#');
+      }
+    } finally {
+      dynamo.doc.middlewareStack.remove('recordCommands');
+    }
+  });
+});
+
+describe('versioned bucket: remove notifications converge to what is current', () => {
+  const bucket = 'events';
+  const s3 = mockClient(S3Client);
+  const fileBody = (title: string) =>
+    `### [2007-07-9](/news/2007/07/9/index.md)\n##### Islamabad\n# ${title}\n`;
+  // The ingest reads the body as an async iterable of bytes, as the SDK's stream is.
+  const body = (text: string) => Readable.from([Buffer.from(text)]) as never;
+  const deps = () => ({ store, s3: new S3Client({}), parse: parseEventObject, maxObjectBytes: 1_048_576 });
+  const note = (eventName: string, sequencer: string, versionId?: string) => {
+    const [parsed] = parseNotificationBody(
+      s3Message({ key, sequencer, eventName, ...(versionId ? { versionId } : {}) }).body,
+    );
+    if (!parsed) throw new Error('no notification');
+    return parsed;
+  };
+
+  // A fresh body per read: a stream can be read only once.
+  const serve = (title: string, versionId: string) =>
+    s3.on(GetObjectCommand).callsFake(() => ({ Body: body(fileBody(title)), VersionId: versionId }));
+
+  beforeEach(() => {
+    s3.reset();
+  });
+
+  async function ingestFirstVersion(): Promise<void> {
+    serve('First version', 'v1');
+    await ingestObject(deps(), note('ObjectCreated:Put', '0100', 'v1'));
+  }
+
+  it('deleting an old, noncurrent version leaves the event alive', async () => {
+    // Prepare: v2 is current, then v1 (noncurrent) is deleted.
+    await ingestFirstVersion();
+    serve('Second version', 'v2');
+    await ingestObject(deps(), note('ObjectCreated:Put', '0200', 'v2'));
+
+    // Act
+    const outcome = await ingestObject(deps(), note('ObjectRemoved:Delete', '0300', 'v1'));
+
+    // Assess
+    expect(outcome).toMatchObject({ status: 'events' });
+    expect((await store.getEvent('2007-07-09/siege'))?.title).toBe('Second version');
+    expect(s3.commandCalls(GetObjectCommand).at(-1)?.args[0].input).toEqual({ Bucket: bucket, Key: key });
+  });
+
+  it('a delete marker removes the event, and deleting the marker brings it back', async () => {
+    // Prepare
+    await ingestFirstVersion();
+
+    // Act: a delete marker makes the key 404; removing the marker makes v1 current again (no ObjectCreated).
+    s3.on(GetObjectCommand).rejects(
+      new NoSuchKey({ message: 'The specified key does not exist.', $metadata: {} }),
+    );
+    await ingestObject(deps(), note('ObjectRemoved:DeleteMarkerCreated', '0200', 'marker-1'));
+    const whileMarked = await store.getEvent('2007-07-09/siege');
+    serve('First version', 'v1');
+    await ingestObject(deps(), note('ObjectRemoved:Delete', '0300', 'marker-1'));
+
+    // Assess
+    expect(whileMarked).toBeUndefined();
+    expect((await store.getEvent('2007-07-09/siege'))?.title).toBe('First version');
+    expect(await store.getTopic('islamabad')).toMatchObject({ events: 1 });
+  });
+});
