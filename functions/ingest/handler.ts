@@ -1,16 +1,21 @@
 // Ingest Lambda: SQS batch of S3 notifications → events in DynamoDB, with partial batch failures.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { clients } from '../../shared/aws/clients';
 import { ingestConfigSchema, loadConfig } from '../../shared/config';
-import { embeddedMetricDocument, IngestTally } from '../../shared/ingest/ingest-metrics';
+import { INGEST_METRICS, IngestTally } from '../../shared/ingest/ingest-metrics';
 import { processMessage } from '../../shared/ingest/process-message';
 import { parseEventObject } from '../../shared/parse';
 import { EventsTable } from '../../shared/store/events-table';
 
 const config = loadConfig(ingestConfigSchema);
 const logger = new Logger({ persistentKeys: { handler: 'ingest' } });
+const metrics = new Metrics({
+  namespace: INGEST_METRICS.namespace,
+  serviceName: config.POWERTOOLS_SERVICE_NAME,
+});
 const processor = new BatchProcessor(EventType.SQS);
 const deps = {
   store: new EventsTable(clients.dynamo, config.TABLE_NAME),
@@ -42,9 +47,9 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
       throwOnFullBatchFailure: false,
     });
   } finally {
-    // Embedded Metric Format on stdout, outside the Lambda console's text prefix, so CloudWatch extracts it.
-    process.stdout.write(
-      `${embeddedMetricDocument(tally, { serviceName: config.POWERTOOLS_SERVICE_NAME, timestamp: Date.now() })}\n`,
-    );
+    // Both counts even when zero, so the rejection-rate alarm has a denominator in every period.
+    metrics.addMetric(INGEST_METRICS.processed, MetricUnit.Count, tally.processed);
+    metrics.addMetric(INGEST_METRICS.rejected, MetricUnit.Count, tally.rejected);
+    metrics.publishStoredMetrics();
   }
 };

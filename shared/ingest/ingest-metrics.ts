@@ -25,32 +25,3 @@ export class IngestTally implements IngestCounts {
     if (outcome.status === 'rejected') this.rejected++;
   }
 }
-
-/**
- * The tally as one CloudWatch Embedded Metric Format document (a JSON log line CloudWatch turns into
- * metrics), in the shape Powertools Metrics writes: namespace, `service` dimension, Count units. Both
- * counts are written even when zero, so the rejection rate has a denominator in every period.
- */
-export function embeddedMetricDocument(
-  counts: IngestCounts,
-  context: { serviceName: string; timestamp: number },
-): string {
-  return JSON.stringify({
-    _aws: {
-      Timestamp: context.timestamp,
-      CloudWatchMetrics: [
-        {
-          Namespace: INGEST_METRICS.namespace,
-          Dimensions: [['service']],
-          Metrics: [
-            { Name: INGEST_METRICS.processed, Unit: 'Count' },
-            { Name: INGEST_METRICS.rejected, Unit: 'Count' },
-          ],
-        },
-      ],
-    },
-    service: context.serviceName,
-    [INGEST_METRICS.processed]: counts.processed,
-    [INGEST_METRICS.rejected]: counts.rejected,
-  });
-}

@@ -1,5 +1,7 @@
 // The merger: folds one object's contribution (or withdrawal) into an event item, with optimistic
 // concurrency on `rev`, and then applies the topic writes the change implies.
+
+import { randomUUID } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ContributionKind, NewsEvent, StoredEvent } from '../domain/event';
 import { mergeContributions } from '../domain/merge';
@@ -33,8 +35,10 @@ export interface MergerOptions {
   lockTimeoutMs: number;
 }
 
-// Merges retry when another writer changed the same event meanwhile; contention on one event is short.
-const MAX_ATTEMPTS = 12;
+// Merges retry when another writer changed the same event meanwhile. A merge holds an event for a few
+// requests (its topic writes), so waits are short and many: about 10 s in all before giving up.
+const MAX_ATTEMPTS = 100;
+const waitPolicy = { baseDelayMs: 2, maxDelayMs: 200 };
 
 /** The event an item holds: its live contributions merged, stamped with the last content change. */
 export function eventOf(item: EventItem | undefined): StoredEvent | undefined {
@@ -94,15 +98,15 @@ export class EventMerger {
     // A new event file usually names an event nobody has written: try the create first, read on conflict.
     let current: EventItem | undefined;
     let known = contribution !== undefined;
+    let waits = 0;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      if (attempt > 0 && !known) await this.options.retry.sleep(backoffDelay(attempt, this.options.retry));
       if (!known) current = await this.read(id, true);
       known = false;
 
-      if (current?.pending) {
-        const age = this.options.now().getTime() - Date.parse(current.pending.at);
-        if (age < this.options.lockTimeoutMs) continue;
-        await this.settle(current, current.pending);
+      const held = current?.pending;
+      if (held && this.options.now().getTime() - Date.parse(held.at) >= this.options.lockTimeoutMs) {
+        // Its writer died before finishing: finish for it, then merge on the result.
+        if (current) await this.settle(current, held);
         continue;
       }
       const existing = current?.src[objectKey];
@@ -117,20 +121,24 @@ export class EventMerger {
         before !== undefined &&
         merged !== undefined &&
         canonicalJson({ ...before, updatedAt: undefined }) === canonicalJson(merged);
+      const { pending, touch } = derivedWrites(before, merged, contentSame, at);
+      if (held && pending) {
+        // Another merge of this event is applying its topic writes; ours must follow them: wait, briefly.
+        await this.options.retry.sleep(backoffDelay(waits++, { ...this.options.retry, ...waitPolicy }));
+        continue;
+      }
       const updatedAt = merged ? (contentSame ? before.updatedAt : at) : undefined;
-      const pending = pendingWrites(before, merged, contentSame, at);
-      const rev = (current?.rev ?? 0) + 1;
-      const date = id.slice(0, 10);
       const item: EventItem & Record<string, unknown> = {
         ...itemKeys.event(id),
         id,
-        date,
-        rev,
+        date: id.slice(0, 10),
+        rev: (current?.rev ?? 0) + 1,
         src,
         topics: slugsOf(merged),
         ...(updatedAt ? { updatedAt } : {}),
         ...(merged ? eventIndexKeys(merged) : {}),
-        ...(pending ? { pending } : {}),
+        // A merge without topic writes passes another merge's marker on untouched, so it needn't wait.
+        ...(pending ? { pending } : held ? { pending: held } : {}),
       };
       const written = await conditionalWrite(
         this.client,
@@ -144,12 +152,14 @@ export class EventMerger {
       );
       if (!written.written) continue;
       if (pending) await this.settle(item, pending);
+      // `updated` times only: idempotent and order-free, so they need no marker.
+      else if (touch.length > 0) await this.topics.touch(touch, at);
       return 'applied';
     }
     throw new EventBusy(`event ${id} stayed busy with other writers; the message will be retried`);
   }
 
-  /** Applies a merge's derived writes, then clears its marker unless a later merge replaced the item. */
+  /** Applies a merge's derived writes, then clears its marker (identified by its token, not the item's rev). */
   private async settle(item: EventItem, pending: PendingWrites): Promise<void> {
     await this.topics.apply(item, pending);
     await conditionalWrite(
@@ -158,31 +168,35 @@ export class EventMerger {
         TableName: this.tableName,
         Key: itemKeys.event(item.id),
         UpdateExpression: 'REMOVE pending',
-        ConditionExpression: 'rev = :rev',
-        ExpressionAttributeValues: { ':rev': item.rev },
+        ConditionExpression: 'pending.#token = :token',
+        ExpressionAttributeNames: { '#token': 'token' },
+        ExpressionAttributeValues: { ':token': pending.token },
       }),
     );
   }
 }
 
-/** The topic entries, counters and `updated` times that change when an event goes from `before` to `after`. */
-function pendingWrites(
+/**
+ * The writes a change from `before` to `after` implies. Topic entries and counters (`pending`) must be
+ * applied exactly once and in merge order; a content edit that keeps the topics only moves `updated`.
+ */
+function derivedWrites(
   before: NewsEvent | undefined,
   after: NewsEvent | undefined,
   contentSame: boolean,
   at: string,
-): PendingWrites | undefined {
+): { pending: PendingWrites | undefined; touch: string[] } {
   const old = slugsOf(before);
   const now = slugsOf(after);
   const add = now.filter((slug) => !old.includes(slug));
   const remove = old.filter((slug) => !now.includes(slug));
   const touch = contentSame ? [] : now.filter((slug) => old.includes(slug));
   const events = (after ? 1 : 0) - (before ? 1 : 0);
-  if (add.length + remove.length + touch.length === 0 && events === 0) return undefined;
+  if (add.length + remove.length === 0 && events === 0) return { pending: undefined, touch };
   const labels: Record<string, string> = {};
   for (const label of after?.topics ?? []) {
     const slug = topicSlug(label);
     if (add.includes(slug)) labels[slug] ??= label;
   }
-  return { add, remove, touch, events, labels, at };
+  return { pending: { token: randomUUID(), add, remove, touch, events, labels, at }, touch: [] };
 }

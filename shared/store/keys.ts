@@ -88,6 +88,8 @@ export type ContributionEntry = z.infer<typeof contributionEntrySchema>;
 
 /** Derived writes a merge implies (topic entries, counters), recorded with it until they are applied. */
 const pendingSchema = z.object({
+  /** Identifies this marker, so only the merge that applied it clears it. */
+  token: z.string(),
   add: z.array(z.string()),
   remove: z.array(z.string()),
   /** Topics whose entry stays but whose feed changed (content edit): only their `updated` moves. */

@@ -28,7 +28,7 @@ export class TopicIndex {
     await Promise.all([
       ...pending.add.map((slug) => this.count(slug, 1, pending.at, pending.labels[slug] ?? slug)),
       ...pending.remove.map((slug) => this.count(slug, -1, pending.at)),
-      ...pending.touch.map((slug) => this.touch(slug, pending.at)),
+      this.touch(pending.touch, pending.at),
       ...(pending.events !== 0 ? [this.countEvents(pending.events)] : []),
     ]);
   }
@@ -58,17 +58,22 @@ export class TopicIndex {
     }
   }
 
-  /** A topic's feed changed without its entries changing: move `updated` (its Last-Modified). */
-  private async touch(slug: string, at: string): Promise<void> {
-    await conditionalWrite(
-      this.client,
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: itemKeys.topic(slug),
-        UpdateExpression: 'SET updated = :at',
-        ConditionExpression: 'attribute_exists(events)',
-        ExpressionAttributeValues: { ':at': at },
-      }),
+  /** Topics whose feeds changed without their entries changing: move `updated` (their Last-Modified). */
+  async touch(slugs: string[], at: string): Promise<void> {
+    await Promise.all(
+      slugs.map((slug) =>
+        conditionalWrite(
+          this.client,
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: itemKeys.topic(slug),
+            UpdateExpression: 'SET updated = :at',
+            // Never backwards: two overlapping writers may finish out of order.
+            ConditionExpression: 'attribute_exists(events) AND updated < :at',
+            ExpressionAttributeValues: { ':at': at },
+          }),
+        ),
+      ),
     );
   }
 
