@@ -43,6 +43,18 @@ export interface LocalStack {
 }
 
 const adminPaths = new Set(['/stats', '/rejections']);
+
+/**
+ * Node's defaults check these only every 30 s and allow 60 s for headers and 5 min for a request, so a
+ * stalled client held a socket for minutes. 30 s is API Gateway's own limit for an integration.
+ */
+const httpTimeouts = {
+  requestTimeout: 30_000,
+  headersTimeout: 10_000,
+  keepAliveTimeout: 5_000,
+  connectionsCheckingInterval: 1_000,
+} as const;
+
 const stripQuotes = (etag: string | undefined) => etag?.replace(/"/g, '');
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
@@ -79,14 +91,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     credentials: localCredentials,
   });
 
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const baseUrl = `http://${options.host}:${port}`;
-  process.env.PUBLIC_BASE_URL = options.publicBaseUrl ?? baseUrl;
+  // Unset, the API builds its links from the request's Host (the adapter says the scheme is http), so
+  // they work whichever name or address the client used, and the port need not be known before listening.
+  if (options.publicBaseUrl) process.env.PUBLIC_BASE_URL = options.publicBaseUrl;
 
   const ingest = (await import('../../functions/ingest/handler')).handler;
   const api: HttpLambda = (await import('../../functions/api/handler')).handler;
@@ -117,7 +124,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
   });
 
-  server.on('request', (req, res) => {
+  const server = createServer(httpTimeouts, (req, res) => {
     toApiGatewayEvent(req)
       .then((event) => (adminPaths.has(event.rawPath) ? admin : api)(event))
       .then((result) => writeLambdaResult(res, result))
@@ -128,15 +135,35 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       });
   });
 
-  await reconcile(
-    s3,
-    store,
-    () => scanObjectManifests(documentClient, options.tableName),
-    options.bucket,
-    queue,
-    options.log,
-  );
-  await loadSamplesOnFirstStart(s3, options);
+  let baseUrl: string;
+  try {
+    await reconcile(
+      s3,
+      store,
+      () => scanObjectManifests(documentClient, options.tableName),
+      options.bucket,
+      queue,
+      options.log,
+    );
+    await loadSamplesOnFirstStart(s3, options);
+    // Listen last: a connection accepted before the handlers are wired would never be answered.
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    baseUrl = `http://${options.host}:${(server.address() as AddressInfo).port}`;
+  } catch (error) {
+    // A port in use, or a reconcile that cannot list the bucket: stop the engines, so the process can exit.
+    queue.close();
+    s3.destroy();
+    dynamoClient.destroy();
+    await s3rver.close();
+    await dynalite.close();
+    throw error;
+  }
 
   return {
     baseUrl,
@@ -164,6 +191,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
  * Brings the table in line with the bucket after a stop or crash: every object the table does not reflect
  * (missing, deleted or a different ETag) is ingested again, and every object the table still holds but the
  * bucket no longer has is deleted. Runs once at start, so the one Scan here is on no request path.
+
  */
 async function reconcile(
   s3: S3Client,
