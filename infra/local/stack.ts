@@ -4,7 +4,12 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, relative, sep } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  ListObjectsV2Command,
+  type ListObjectsV2CommandOutput,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import {
   EventsTable,
@@ -191,7 +196,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
  * Brings the table in line with the bucket after a stop or crash: every object the table does not reflect
  * (missing, deleted or a different ETag) is ingested again, and every object the table still holds but the
  * bucket no longer has is deleted. Runs once at start, so the one Scan here is on no request path.
-
+ *
+ * One object S3 cannot read must not stop the start. A GetObject that fails is the queue's business: it
+ * retries, then records the object as a rejection. s3rver, though, fails a whole listing page when one
+ * object's files are damaged, without naming it; then the reconcile logs where the listing stopped, keeps
+ * what it queued, and deletes nothing, since objects it did not see may still be in the bucket.
  */
 async function reconcile(
   s3: S3Client,
@@ -204,11 +213,23 @@ async function reconcile(
   const inBucket = new Set<string>();
   let token: string | undefined;
   let ingested = 0;
+  let lastListed: string | undefined;
   do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
+    let page: ListObjectsV2CommandOutput;
+    try {
+      page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
+    } catch (error) {
+      log('could not list the bucket to the end; reconciled up to there, deleted nothing', {
+        after: lastListed ?? null,
+        ingested,
+        error: String(error),
+      });
+      return;
+    }
     for (const object of page.Contents ?? []) {
       if (!object.Key) continue;
       inBucket.add(object.Key);
+      lastListed = object.Key;
       const eTag = stripQuotes(object.ETag);
       const state = await store.objectState(object.Key);
       if (state && state.state !== 'deleted' && (!eTag || state.eTag === eTag)) continue;
