@@ -19,6 +19,8 @@ export async function toApiGatewayEvent(
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
+  // API Gateway always tells the function the scheme; this server speaks plain HTTP unless a proxy says otherwise.
+  headers['x-forwarded-proto'] ??= 'http';
   const cookies = headers.cookie?.split(';').map((c) => c.trim());
   delete headers.cookie;
   const body = await readBody(req);

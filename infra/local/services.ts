@@ -9,8 +9,8 @@ import {
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import S3rver from 's3rver';
 import { tableSchema } from '../../shared/store/table-schema';
+import S3rver from './s3rver';
 
 /** s3rver accepts any well-formed signature; these are the credentials shown to users. */
 export const localCredentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };

@@ -4,7 +4,12 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, relative, sep } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  ListObjectsV2Command,
+  type ListObjectsV2CommandOutput,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import {
   EventsTable,
@@ -43,6 +48,18 @@ export interface LocalStack {
 }
 
 const adminPaths = new Set(['/stats', '/rejections']);
+
+/**
+ * Node's defaults check these only every 30 s and allow 60 s for headers and 5 min for a request, so a
+ * stalled client held a socket for minutes. 30 s is API Gateway's own limit for an integration.
+ */
+const httpTimeouts = {
+  requestTimeout: 30_000,
+  headersTimeout: 10_000,
+  keepAliveTimeout: 5_000,
+  connectionsCheckingInterval: 1_000,
+} as const;
+
 const stripQuotes = (etag: string | undefined) => etag?.replace(/"/g, '');
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
@@ -79,14 +96,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     credentials: localCredentials,
   });
 
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const baseUrl = `http://${options.host}:${port}`;
-  process.env.PUBLIC_BASE_URL = options.publicBaseUrl ?? baseUrl;
+  // Unset, the API builds its links from the request's Host (the adapter says the scheme is http), so
+  // they work whichever name or address the client used, and the port need not be known before listening.
+  if (options.publicBaseUrl) process.env.PUBLIC_BASE_URL = options.publicBaseUrl;
 
   const ingest = (await import('../../functions/ingest/handler')).handler;
   const api: HttpLambda = (await import('../../functions/api/handler')).handler;
@@ -117,7 +129,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
   });
 
-  server.on('request', (req, res) => {
+  const server = createServer(httpTimeouts, (req, res) => {
     toApiGatewayEvent(req)
       .then((event) => (adminPaths.has(event.rawPath) ? admin : api)(event))
       .then((result) => writeLambdaResult(res, result))
@@ -128,15 +140,35 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       });
   });
 
-  await reconcile(
-    s3,
-    store,
-    () => scanObjectManifests(documentClient, options.tableName),
-    options.bucket,
-    queue,
-    options.log,
-  );
-  await loadSamplesOnFirstStart(s3, options);
+  let baseUrl: string;
+  try {
+    await reconcile(
+      s3,
+      store,
+      () => scanObjectManifests(documentClient, options.tableName),
+      options.bucket,
+      queue,
+      options.log,
+    );
+    await loadSamplesOnFirstStart(s3, options);
+    // Listen last: a connection accepted before the handlers are wired would never be answered.
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    baseUrl = `http://${options.host}:${(server.address() as AddressInfo).port}`;
+  } catch (error) {
+    // A port in use, or a reconcile that cannot list the bucket: stop the engines, so the process can exit.
+    queue.close();
+    s3.destroy();
+    dynamoClient.destroy();
+    await s3rver.close();
+    await dynalite.close();
+    throw error;
+  }
 
   return {
     baseUrl,
@@ -164,6 +196,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
  * Brings the table in line with the bucket after a stop or crash: every object the table does not reflect
  * (missing, deleted or a different ETag) is ingested again, and every object the table still holds but the
  * bucket no longer has is deleted. Runs once at start, so the one Scan here is on no request path.
+ *
+ * One object S3 cannot read must not stop the start. A GetObject that fails is the queue's business: it
+ * retries, then records the object as a rejection. s3rver, though, fails a whole listing page when one
+ * object's files are damaged, without naming it; then the reconcile logs where the listing stopped, keeps
+ * what it queued, and deletes nothing, since objects it did not see may still be in the bucket.
  */
 async function reconcile(
   s3: S3Client,
@@ -176,11 +213,23 @@ async function reconcile(
   const inBucket = new Set<string>();
   let token: string | undefined;
   let ingested = 0;
+  let lastListed: string | undefined;
   do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
+    let page: ListObjectsV2CommandOutput;
+    try {
+      page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
+    } catch (error) {
+      log('could not list the bucket to the end; reconciled up to there, deleted nothing', {
+        after: lastListed ?? null,
+        ingested,
+        error: String(error),
+      });
+      return;
+    }
     for (const object of page.Contents ?? []) {
       if (!object.Key) continue;
       inBucket.add(object.Key);
+      lastListed = object.Key;
       const eTag = stripQuotes(object.ETag);
       const state = await store.objectState(object.Key);
       if (state && state.state !== 'deleted' && (!eTag || state.eTag === eTag)) continue;
