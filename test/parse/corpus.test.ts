@@ -140,6 +140,21 @@ describe.skipIf(!hasCorpus)(`real corpus (${hasCorpus ? 'present' : corpusSkipMe
     expect(wrong).toEqual([]);
   });
 
+  it('leaves no wiki citation residue (`url=`, web.archive.org) in any stored title', () => {
+    // Act
+    const wrong: string[] = [];
+    for (const { file, result } of parsed) {
+      for (const event of eventsOf(result)) {
+        for (const title of [event.title, ...event.related.map((ref) => ref.title)]) {
+          if (/url\s*=|web\.archive\.org/i.test(title)) wrong.push(`${file.key}: ${title}`);
+        }
+      }
+    }
+
+    // Assess
+    expect(wrong).toEqual([]);
+  });
+
   it('keeps only http(s) sources, never a Cover Image or IMG entry', () => {
     // Act
     const wrong: string[] = [];
