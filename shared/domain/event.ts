@@ -59,8 +59,7 @@ export type RejectionReason =
   | 'missing-date'
   | 'invalid-date'
   | 'missing-title'
-  | 'invalid-front-matter'
-  | 'key-date-mismatch';
+  | 'invalid-front-matter';
 
 /** The typed outcome of parsing one object. */
 export type ParseResult =

@@ -1,13 +1,10 @@
 // Calendar dates as the format writes them (`2007-07-9`) → `YYYY-MM-DD`, refusing impossible dates instead of rolling over.
+import { isLeapYear } from '../domain/leap-year';
 
 const DATE_TEXT = /^(\d{4})-(\d{1,2})-(\d{1,2})$/;
 
-function isLeap(year: number): boolean {
-  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-}
-
 function daysIn(year: number, month: number): number {
-  if (month === 2) return isLeap(year) ? 29 : 28;
+  if (month === 2) return isLeapYear(year) ? 29 : 28;
   return [4, 6, 9, 11].includes(month) ? 30 : 31;
 }
 

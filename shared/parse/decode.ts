@@ -1,6 +1,9 @@
 // Object bytes → normalized text (size limit, strict UTF-8, BOM, line endings), before any format is guessed.
 
-/** Objects above this size are rejected unread by ingest, and by the parser if one is handed over anyway. */
+/**
+ * The default size limit (1 MiB): objects above it are rejected unread. Ingest passes its configured
+ * MAX_OBJECT_BYTES instead, so the parser never refuses what ingest was configured to accept.
+ */
 export const MAX_OBJECT_BYTES = 1_048_576;
 
 export type Decoded =
@@ -27,26 +30,29 @@ function utf8Length(text: string, limit: number): number {
   return bytes;
 }
 
-function tooLarge(size: number): Decoded {
+function tooLarge(size: number, maxBytes: number): Decoded {
   return {
     ok: false,
     reason: 'too-large',
-    detail: `object is ${size} bytes, above the ${MAX_OBJECT_BYTES}-byte limit`,
+    detail: `object is ${size} bytes, above the ${maxBytes}-byte limit`,
   };
 }
 
-/** Decodes with `fatal: true` (invalid UTF-8 is an error, never U+FFFD), drops a BOM, and turns CRLF / CR into LF. */
-export function decodeObject(body: Uint8Array | string): Decoded {
+/**
+ * Refuses more than `maxBytes` unread, decodes with `fatal: true` (invalid UTF-8 is an error, never U+FFFD), drops a
+ * BOM, and turns CRLF / CR into LF.
+ */
+export function decodeObject(body: Uint8Array | string, maxBytes = MAX_OBJECT_BYTES): Decoded {
   let text: string;
   if (typeof body === 'string') {
-    const size = utf8Length(body, MAX_OBJECT_BYTES);
-    if (size > MAX_OBJECT_BYTES) return tooLarge(size);
+    const size = utf8Length(body, maxBytes);
+    if (size > maxBytes) return tooLarge(size, maxBytes);
     if (LONE_SURROGATE.test(body)) {
       return { ok: false, reason: 'not-utf8', detail: 'text contains a lone UTF-16 surrogate' };
     }
     text = body;
   } else {
-    if (body.byteLength > MAX_OBJECT_BYTES) return tooLarge(body.byteLength);
+    if (body.byteLength > maxBytes) return tooLarge(body.byteLength, maxBytes);
     try {
       text = utf8.decode(body);
     } catch {

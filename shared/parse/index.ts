@@ -1,6 +1,6 @@
 // The event-file parser: one S3 object (key + bytes) → one event, one day listing, or a typed rejection. Pure.
 import type { ParseResult } from '../domain/event';
-import { decodeObject } from './decode';
+import { decodeObject, MAX_OBJECT_BYTES } from './decode';
 import { parseMarkdownObject } from './event-file';
 import { hasFrontMatter, parseFrontMatterObject } from './front-matter';
 
@@ -9,14 +9,23 @@ export { type FrontMatter, frontMatterSchema } from './front-matter';
 export { type CanonicalRef, eventId, idFromCanonicalKey, slugifyTitle } from './slug';
 export { cleanText } from './text';
 
+export interface ParseOptions {
+  /** Objects above this many bytes are rejected `too-large` unread. Default: MAX_OBJECT_BYTES (1 MiB). */
+  maxObjectBytes?: number;
+}
+
 /**
  * Parses one object. The content decides the format, never the key's extension: YAML front matter, an event file
  * (`### [date]` + `# headline`) or a day listing (`## [date]` + `### [headline](path)` entries). The key only gives
  * identity: a canonical `[zh/]news/YYYY/MM/D/<slug>.md` key is the event's id; any other key gets
  * `<date from content>/<slug from title>`. No I/O, no clock; bad input yields a rejection, never an exception.
  */
-export function parseEventObject(key: string, body: Uint8Array | string): ParseResult {
-  const decoded = decodeObject(body);
+export function parseEventObject(
+  key: string,
+  body: Uint8Array | string,
+  { maxObjectBytes = MAX_OBJECT_BYTES }: ParseOptions = {},
+): ParseResult {
+  const decoded = decodeObject(body, maxObjectBytes);
   if (!decoded.ok) return { kind: 'rejected', reason: decoded.reason, detail: decoded.detail };
   try {
     if (hasFrontMatter(decoded.text)) return parseFrontMatterObject(key, decoded.text);

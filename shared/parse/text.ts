@@ -75,6 +75,29 @@ const TEMPLATE = /\{\{([^{}]*)\}\}/g;
 const BARE_CONVERT = /(\d[\d,.]*)\|([A-Za-z°][\w°/²³]*)(?:\|[A-Za-z°][\w°/²³]*)*/g;
 /** A run of two or more citation parameters (`title = … | url = …`) dumped as text. */
 const CITATION_PARAMS = /(?:^|[\s|])[a-z][\w-]*\s*=[^|]*(?:\|\s*[a-z][\w-]*\s*=[^|]*)+/gi;
+/**
+ * A URL, or a piece of one the generator cut apart (`:--web.archive.org-web-2019…-https:--…`): a token holding `://`,
+ * `:--` or the archive host. The lookahead finds the marker, then the token is taken whole, so nothing backtracks.
+ */
+const URL_PIECE = String.raw`(?=[^\s[\]]*(?::(?:\/\/|--)|web\.archive\.org))[^\s[\]]+`;
+/** A citation's `url=` (or `archive-url=`) and every URL piece after it, up to the first word that is not one. */
+const URL_PARAM = String.raw`\b(?:archive-?)?url\s*=`;
+/**
+ * Wiki citation residue: `url=https:--a… :--web.archive.org-web-2019…-https:--a…` dropped whole. In parentheses the
+ * value may be missing (`(url= )`); bare, a URL piece must follow, so `author = x | url = y` is left to
+ * CITATION_PARAMS. Only at the start of a word: `…&url=http%3A…` inside a link address is not residue. The
+ * `(?=(\s*\|)?)` group reports a `|` after the run: then it is one parameter of several, CITATION_PARAMS's job.
+ */
+const CITATION_URL = new RegExp(
+  String.raw`(?<![^\s(（|])(?:\(\s*${URL_PARAM}\s*(?:${URL_PIECE}(?:\s+${URL_PIECE})*)?\s*\)|${URL_PARAM}\s*${URL_PIECE}(?:\s+${URL_PIECE})*)(?=(\s*\|)?)`,
+  'gi',
+);
+
+function dropCitationUrls(text: string): string {
+  return text.replace(CITATION_URL, (residue, pipe: string | undefined) =>
+    pipe === undefined ? ' ' : residue,
+  );
+}
 /** A numeric entity cut off by truncation at the very end (`Syria&#...`). */
 const CUT_ENTITY = /&#x?[0-9a-f]*(?=(?:\.{3}|…)?$)/i;
 const EXTERNAL_LINK = /\[(?:(?:https?|ftp):(?:\/\/|--)|\/\/)[^\s\]]*(?:\s+([^\]]*))?\]/gi;
@@ -151,6 +174,7 @@ export function cleanText(raw: string): string {
   let text = stripHtml(decodeEntities(raw));
   // Each rewrite runs only when its trigger character is present: most headlines need none of them.
   if (text.includes('{{') || text.includes('}}')) text = expandTemplates(text);
+  if (text.includes('=')) text = dropCitationUrls(text);
   if (text.includes('[')) {
     text = text
       .replace(EXTERNAL_LINK, (_link, label: string | undefined) => (label ? ` ${label.trim()} ` : ' '))

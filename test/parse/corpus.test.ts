@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { NewsEvent, ParseResult } from '../../shared/domain/event';
 import { idFromCanonicalKey, parseEventObject } from '../../shared/parse';
 import {
   type CorpusFile,
+  corpusDir,
   corpusFiles,
   corpusSkipMessage,
   hasCorpus,
@@ -14,6 +17,19 @@ interface Parsed {
   edition: 'en' | 'zh' | 'seed';
   result: ParseResult;
 }
+
+/** The English sample's files as en/MANIFEST.jsonl lists them (`news/YYYY/MM/D/<slug>.md`), sorted. */
+function manifestPaths(): string[] {
+  return readFileSync(join(corpusDir, 'en', 'MANIFEST.jsonl'), 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => (JSON.parse(line) as { path: string }).path)
+    .sort();
+}
+
+/** The whole zh edition (every file from 2003-04 to 2018-12, per SOURCE.md), counted: 8,002 events, 3,121 listings. */
+const ZH_EVENT_FILES = 8_002;
+const ZH_LISTINGS = 3_121;
 
 /** Markup that must never survive into a title or label. */
 const LEFTOVERS = ["''", '{{', '}}', '-{', '}-', '[http', '&amp;', '&#', '<ref', '&quot;'];
@@ -70,10 +86,16 @@ describe.skipIf(!hasCorpus)(`real corpus (${hasCorpus ? 'present' : corpusSkipMe
   });
 
   it('finds the whole corpus (en, zh and seed)', () => {
+    // Act
+    const keysOf = (edition: Parsed['edition']) =>
+      parsed.filter((entry) => entry.edition === edition).map((entry) => entry.file.key);
+    const zhListings = keysOf('zh').filter((key) => key.endsWith('/index.md'));
+
     // Assess
-    expect(parsed.filter((entry) => entry.edition === 'en').length).toBeGreaterThanOrEqual(190);
-    expect(parsed.filter((entry) => entry.edition === 'zh').length).toBeGreaterThanOrEqual(11_000);
-    expect(parsed.filter((entry) => entry.edition === 'seed')).toHaveLength(1);
+    expect(keysOf('en').sort()).toEqual(manifestPaths());
+    expect(keysOf('zh')).toHaveLength(ZH_EVENT_FILES + ZH_LISTINGS);
+    expect(zhListings).toHaveLength(ZH_LISTINGS);
+    expect(keysOf('seed')).toHaveLength(1);
   });
 
   it('parses every file without a rejection: event files to events, index.md to listings', () => {
@@ -132,6 +154,21 @@ describe.skipIf(!hasCorpus)(`real corpus (${hasCorpus ? 'present' : corpusSkipMe
         for (const text of texts) {
           if (text.trim() === '' || LEFTOVERS.some((mark) => text.includes(mark)))
             wrong.push(`${file.key}: ${text}`);
+        }
+      }
+    }
+
+    // Assess
+    expect(wrong).toEqual([]);
+  });
+
+  it('leaves no wiki citation residue (`url=`, web.archive.org) in any stored title', () => {
+    // Act
+    const wrong: string[] = [];
+    for (const { file, result } of parsed) {
+      for (const event of eventsOf(result)) {
+        for (const title of [event.title, ...event.related.map((ref) => ref.title)]) {
+          if (/url\s*=|web\.archive\.org/i.test(title)) wrong.push(`${file.key}: ${title}`);
         }
       }
     }
@@ -319,7 +356,7 @@ describe.skipIf(!hasCorpus)(`real corpus (${hasCorpus ? 'present' : corpusSkipMe
 
     // Assess: the misses lost characters the slug still encodes and no label restores: en dashes and curly
     // quotes turned ASCII (`ecwawcw`), stripped `<p>` (`ptony`), accents no Context label carries (`miloa-evia`).
-    expect(total).toBeGreaterThanOrEqual(150);
+    expect(total).toBe(manifestPaths().filter((path) => !path.endsWith('/index.md')).length);
     expect(rate).toBeGreaterThanOrEqual(0.86);
   });
 
@@ -329,7 +366,7 @@ describe.skipIf(!hasCorpus)(`real corpus (${hasCorpus ? 'present' : corpusSkipMe
     console.info(`[slug] zh: ${matched}/${total} = ${(rate * 100).toFixed(2)}% of event files`);
 
     // Assess
-    expect(total).toBeGreaterThanOrEqual(7_900);
+    expect(total).toBe(ZH_EVENT_FILES);
     expect(rate).toBeGreaterThanOrEqual(0.99);
   });
 });

@@ -38,6 +38,32 @@ describe('cleanText', () => {
     ['conversion markup with neither', '-{zh-tw:歐蘭德; zh-hk:奧朗德;}-', '歐蘭德'],
     ['literal conversion markup', '大國家黨前代表-{朴}-槿惠', '大國家黨前代表朴槿惠'],
     ['a timestamp tail', '英國舉行下議院大選。:43:02+00:00', '英國舉行下議院大選。'],
+    [
+      'wiki citation residue: url= and an archive link cut into pieces',
+      '橫綱日馬富士宣布退役。 url=https:--tchina.kyodonews.net-news-2017-11-a1b2.html :--web.archive.org-web-20190110013807-https:--tchina.kyodonews.net-news-2017-11-a1b2.html',
+      '橫綱日馬富士宣布退役。',
+    ],
+    [
+      'wiki citation residue followed by more text',
+      'Wins. url = http://example.org/a :--web.archive.org-web-20190110013807-http:--example.org-a Then more',
+      'Wins. Then more',
+    ],
+    [
+      'an archive url= as the label of an external link',
+      '客機遭擊落。 [http:--news.example-a.html (url=https:--web.archive.org-web-20140719232729-http:--news.example-a.html )] 有報道指。',
+      '客機遭擊落。 有報道指。',
+    ],
+    [
+      'wiki citation residue that goes on with more parameters',
+      '宣布退役。 url=https:--a.example-x.html :--web.archive.org-web-20190110013807-https:--a.example-x.html |date=2019-01-10 ',
+      '宣布退役。',
+    ],
+    ['an empty url= parameter', '客機遭擊落。 (url= ) 有報道指。', '客機遭擊落。 有報道指。'],
+    [
+      'a url= inside a link address, which is not residue',
+      '開幕。[http:--news.example-url?sa=t&url=http%3A%2F%2Fa.example%2Fb 中央社]',
+      '開幕。 中央社',
+    ],
     ['whitespace', '  two\t\tspaces\u00a0and  more  ', 'two spaces and more'],
   ])('cleans %s', (_name, raw, expected) => {
     // Act

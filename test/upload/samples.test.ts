@@ -1,9 +1,10 @@
 // The bundled samples/, keyed exactly as `npm run upload -- samples` keys them: canonical keys, heading dates that
 // match the path, slugs that match the headline, related links that resolve, and the coverage the demo relies on.
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
 import matter from 'gray-matter';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parseEventObject } from '../../shared/parse';
 import { planUploads } from '../../shared/upload/keys';
 import { collectFiles } from '../../shared/upload/walk';
 
@@ -26,6 +27,8 @@ const HEADLINE = /^# {1,2}(\S.*?)\s*$/m;
 const TOPIC = /^##### (.+)$/m;
 const LINK = /\]\(((?:\/zh)?\/news\/[^)]+\.md)\)/g;
 const SOURCE_LINE = /^\d+\. \[([^\]]+)\]\(([^)]+)\)/;
+/** Links from samples to sample event files (related events, listing entries): `grep -o` counts 40 in samples/. */
+const LINK_COUNT = 40;
 
 /** The slug rule of the Context: lower-case, runs of anything but letters and digits → `-`, trimmed. */
 function slugify(headline: string): string {
@@ -51,6 +54,12 @@ function section(text: string, heading: string): string[] {
   const end = rest.search(/\n#{2,3} /);
   return (end < 0 ? rest : rest.slice(0, end)).split('\n').filter((line) => /^\d+\. /.test(line));
 }
+
+/** Every file under samples/ but the README, by relative path: what the counts below are checked against. */
+const onDisk = readdirSync(samplesDir, { recursive: true, encoding: 'utf8' })
+  .filter((path) => path !== 'README.md' && statSync(join(samplesDir, path)).isFile())
+  .map((path) => path.split(sep).join('/'))
+  .sort();
 
 let samples: Sample[];
 let eventFiles: (Sample & { match: RegExpExecArray })[];
@@ -84,7 +93,7 @@ describe('sample keys', () => {
     });
 
     // Assess
-    expect(keys.length).toBeGreaterThanOrEqual(16);
+    expect(keys).toHaveLength(onDisk.length);
     expect(offenders).toEqual([]);
   });
 
@@ -101,10 +110,10 @@ describe('sample keys', () => {
     };
 
     // Assess
-    expect(kinds.en).toBeGreaterThanOrEqual(12);
-    expect(kinds.zh).toBe(2);
-    expect(kinds.listings).toBe(1);
-    expect(kinds.inbox).toEqual(['inbox/riverton-harbor-bridge-reopens.md']);
+    expect(kinds.en).toBe(
+      onDisk.filter((path) => path.startsWith('news/') && !path.endsWith('/index.md')).length,
+    );
+    expect(kinds).toEqual({ en: 12, zh: 2, listings: 1, inbox: ['inbox/riverton-harbor-bridge-reopens.md'] });
   });
 });
 
@@ -123,7 +132,7 @@ describe('sample event files', () => {
     });
 
     // Assess
-    expect(files.length).toBeGreaterThanOrEqual(14);
+    expect(files).toHaveLength(14);
     expect(mismatches).toEqual([]);
   });
 
@@ -139,7 +148,7 @@ describe('sample event files', () => {
     });
 
     // Assess
-    expect(files.length).toBeGreaterThanOrEqual(14);
+    expect(files).toHaveLength(14);
     expect(mismatches).toEqual([]);
   });
 
@@ -148,18 +157,21 @@ describe('sample event files', () => {
     const files = eventFiles;
 
     // Act
-    const sources = files.flatMap(({ text }) => [
+    const sourcesOf = (text: string) => [
       ...section(text, '### Source:'),
       ...section(text, '### Sources:'),
       ...section(text, '### 信息来源:'),
-    ]);
-    const offsite = sources.filter((line) => {
-      const url = SOURCE_LINE.exec(line)?.[2] ?? '';
-      return !/^https:\/\/example\.(org|com)\//.test(url);
-    });
+    ];
+    const unsourced = files.filter(({ text }) => sourcesOf(text).length === 0).map((file) => file.key);
+    const offsite = files
+      .flatMap(({ text }) => sourcesOf(text))
+      .filter((line) => {
+        const url = SOURCE_LINE.exec(line)?.[2] ?? '';
+        return !/^https:\/\/example\.(org|com)\//.test(url);
+      });
 
     // Assess
-    expect(sources.length).toBeGreaterThanOrEqual(files.length);
+    expect(unsourced).toEqual([]);
     expect(offsite).toEqual([]);
   });
 
@@ -202,7 +214,7 @@ describe('sample event files', () => {
     const broken = links.filter((link) => headlines.get(link.to) !== link.title);
 
     // Assess
-    expect(links.length).toBeGreaterThanOrEqual(20);
+    expect(links).toHaveLength(LINK_COUNT);
     expect(broken).toEqual([]);
   });
 });
@@ -219,11 +231,13 @@ describe('sample day listing', () => {
       ?.slice(1)
       .join('-');
     const entries = listing?.text.match(/^### \[.+\]\(\/news\/.+\.md\)\n_Context: .+_$/gm) ?? [];
+    const headings = listing?.text.match(/^### /gm) ?? [];
 
     // Assess
     expect(heading?.slice(1, 4).join('-')).toBe(keyDate);
     expect(heading?.slice(4, 7).join('-')).toBe(keyDate);
-    expect(entries.length).toBeGreaterThanOrEqual(2);
+    expect(entries).toHaveLength(2);
+    expect(entries).toHaveLength(headings.length);
   });
 });
 
@@ -246,22 +260,30 @@ describe('sample inbox file', () => {
         { name: expect.any(String), url: expect.stringMatching(/^https:\/\/example\.org\//) },
       ]),
     );
-    expect(parsed.content.trim().length).toBeGreaterThan(20);
+    expect(parseEventObject(inbox?.key ?? '', inbox?.text ?? '')).toMatchObject({
+      kind: 'event',
+      event: { title: data.title, date, description: parsed.content.trim() },
+    });
   });
 });
 
 describe('sample coverage', () => {
-  it('has at least 4 topics with 3 or more events each', () => {
+  it('has 4 topics with 3 events each', () => {
     // Prepare
     const topics = eventFiles.map(({ text }) => TOPIC.exec(text)?.[1] ?? '');
 
     // Act
     const counts = new Map<string, number>();
     for (const topic of topics) counts.set(topic, (counts.get(topic) ?? 0) + 1);
-    const big = [...counts].filter(([topic, count]) => topic !== '' && count >= 3);
+    const big = [...counts].filter(([topic, count]) => topic !== '' && count >= 3).sort();
 
     // Assess
-    expect(big.length).toBeGreaterThanOrEqual(4);
+    expect(big).toEqual([
+      ['2024 Valmora general election', 3],
+      ['Kestrel launch program', 3],
+      ['Riverton light rail', 3],
+      ['Riverton winter storms', 3],
+    ]);
   });
 
   it('shares month-days across years: 07-09, 02-29, 02-28 and 12-25', () => {
@@ -280,18 +302,55 @@ describe('sample coverage', () => {
     expect(yearsOn('02-29')).toEqual(expect.arrayContaining(['2020', '2024']));
     // After the real edition ends, so samples never share a year with real files uploaded beside them.
     expect(dates.every((date) => date > '2019')).toBe(true);
-    expect(yearsOn('02-28').length).toBeGreaterThanOrEqual(1);
-    expect(yearsOn('12-25').length).toBeGreaterThanOrEqual(2);
+    expect(yearsOn('02-28')).toEqual(['2022', '2024']);
+    expect(yearsOn('12-25')).toEqual(['2021', '2022', '2024']);
   });
 });
 
-it('samples/README.md says how the samples are loaded', () => {
-  // Prepare
-  const readme = join(samplesDir, 'README.md');
+describe('samples as the service reads them', () => {
+  it('parses every sample to events: event files and the inbox file to one event, the listing to its entries', () => {
+    // Act
+    const results = samples.map(({ key, text }) => ({ key, result: parseEventObject(key, text) }));
+    const wrong = results
+      .filter(({ key, result }) => result.kind !== (key.endsWith('/index.md') ? 'listing' : 'event'))
+      .map(({ key, result }) => `${key}: ${JSON.stringify(result)}`);
+    const ids = results.flatMap(({ result }) =>
+      result.kind === 'event'
+        ? [result.event.id]
+        : result.kind === 'listing'
+          ? result.events.map((e) => e.id)
+          : [],
+    );
 
-  // Act
-  const text = readFileSync(readme, 'utf8');
+    // Assess
+    expect(wrong).toEqual([]);
+    // 15 event files (the inbox one included) and 2 listing entries, which repeat 2 of those events.
+    expect(ids).toHaveLength(17);
+    expect(new Set(ids).size).toBe(15);
+  });
 
-  // Assess
-  expect(text).toMatch(/npm start/);
+  it('are loaded the way samples/README.md says: `npm start` and `npm run upload -- samples` exist', () => {
+    // Prepare
+    const readme = readFileSync(join(samplesDir, 'README.md'), 'utf8');
+    const pkg = JSON.parse(readFileSync(resolve(samplesDir, '..', 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+
+    // Act
+    const commands = [...readme.matchAll(/`npm (?:run )?([\w:-]+)(?: -- ([^`]+))?`/g)].map((found) => ({
+      script: found[1] ?? '',
+      args: found[2]?.split(' ') ?? [],
+    }));
+    const folders = [...readme.matchAll(/under `([\w/]+\/)`/g)].map((found) => found[1] ?? '');
+
+    // Assess: each documented script exists, with the folders it is given; each documented folder has samples.
+    expect(commands.map((command) => command.script)).toEqual(['start', 'upload']);
+    for (const { script, args } of commands) {
+      expect(pkg.scripts[script]).toBeDefined();
+      for (const arg of args) expect(existsSync(resolve(samplesDir, '..', arg))).toBe(true);
+    }
+    expect(pkg.scripts.start).toMatch(/infra\/local\/main\.ts/);
+    expect(folders).toEqual(['news/', 'zh/news/', 'inbox/']);
+    for (const folder of folders) expect(onDisk.some((path) => path.startsWith(folder))).toBe(true);
+  });
 });
