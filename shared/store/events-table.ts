@@ -8,11 +8,9 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
 import type { NewsEvent, RejectionReason, StoredEvent } from '../domain/event';
 import { type Contribution, mergeContributions } from '../domain/merge';
 import { topicSlug } from '../domain/topics';
-import { decodeCursor, encodeCursor } from '../http/cursor';
 import {
   backoffDelay,
   batchWrite,
@@ -63,15 +61,18 @@ export interface TopicSummary {
   updated: string;
 }
 
+/** Where a page starts: the key of the last item of the page before, as the store returned it. */
+export type StartKey = Record<string, string>;
+
 export interface Page<T> {
   items: T[];
-  /** Opaque cursor for the next page; absent on the last page. */
-  next?: string;
+  /** The key to start the next page after; absent on the last page. */
+  next?: StartKey;
 }
 
 export interface PageRequest {
   limit: number;
-  cursor?: string;
+  after?: StartKey;
 }
 
 export interface EventsTableOptions {
@@ -142,8 +143,6 @@ function parseMembership(id: string): { slug: string; sortKey: string } {
   const bar = id.indexOf('|');
   return { slug: id.slice(0, bar), sortKey: id.slice(bar + 1) };
 }
-
-const stringKey = z.record(z.string(), z.string());
 
 export class EventsTable {
   private readonly now: () => Date;
@@ -603,8 +602,8 @@ export class EventsTable {
 
   /**
    * Events of the given stored month-days (`MM-DD`) across years, newest first, optionally of one topic.
-   * Several month-days only happen for Feb 29 in common years; those partitions are small (one day a
-   * year), so they are read whole, merged, and paged by offset.
+   * Several month-days only happen for Feb 29 in common years: each is read a page at a time and merged by
+   * sort key, so paging stays key-based (`after` carries the last sort key shown) across both.
    */
   async monthDayEvents(
     monthDays: string[],
@@ -612,46 +611,38 @@ export class EventsTable {
     page: PageRequest,
   ): Promise<Page<StoredEvent>> {
     const { topic, beforeYear } = filter;
-    const partitionOf = (monthDay: string) => (topic ? `MD#${monthDay}#T#${topic}` : `MD#${monthDay}`);
-    // Sort keys start with the date, so "earlier years only" is a key condition, not a filter.
-    const query = {
-      IndexName: monthDayIndex.name,
-      KeyConditionExpression: beforeYear ? '#pk = :pk AND #sk < :before' : '#pk = :pk',
-      ExpressionAttributeNames: {
-        '#pk': monthDayIndex.partitionKey,
-        ...(beforeYear ? { '#sk': monthDayIndex.sortKey } : {}),
-      },
-    };
-    const valuesFor = (monthDay: string) => ({
-      ':pk': partitionOf(monthDay),
-      ...(beforeYear ? { ':before': String(beforeYear).padStart(4, '0') } : {}),
-    });
-    const [single] = monthDays;
-    if (monthDays.length === 1 && single) return this.docPage(query, valuesFor(single), page);
-
-    const partition = monthDays.map(partitionOf).join('+');
-    const offset = page.cursor
-      ? decodeCursor(page.cursor, z.object({ p: z.literal(partition), o: z.number().int().nonnegative() })).o
-      : 0;
-    const all = (
-      await Promise.all(
-        monthDays.map((monthDay) =>
-          this.queryAll({
-            TableName: this.tableName,
-            ...query,
-            ExpressionAttributeValues: valuesFor(monthDay),
-          }),
-        ),
-      )
-    )
+    const sortKeyName = monthDayIndex.sortKey;
+    // Sort keys start with the date, so "earlier years" and "after the last one shown" are key conditions.
+    const bounds = [page.after?.[sortKeyName], beforeYear ? String(beforeYear).padStart(4, '0') : undefined];
+    const below = bounds.filter((bound): bound is string => bound !== undefined).sort(byBytes)[0];
+    const reads = monthDays.map((monthDay) =>
+      this.readUpTo(
+        {
+          TableName: this.tableName,
+          IndexName: monthDayIndex.name,
+          KeyConditionExpression: below ? '#pk = :pk AND #sk < :below' : '#pk = :pk',
+          ExpressionAttributeNames: {
+            '#pk': monthDayIndex.partitionKey,
+            ...(below ? { '#sk': sortKeyName } : {}),
+          },
+          ExpressionAttributeValues: {
+            ':pk': topic ? `MD#${monthDay}#T#${topic}` : `MD#${monthDay}`,
+            ...(below ? { ':below': below } : {}),
+          },
+          ScanIndexForward: false,
+        },
+        page.limit + 1,
+      ),
+    );
+    const merged = (await Promise.all(reads))
       .flat()
-      .map((item) => item.doc as StoredEvent)
-      .sort((a, b) => sortKeyOf(b).localeCompare(sortKeyOf(a)));
-    const items = all.slice(offset, offset + page.limit);
-    const nextOffset = offset + page.limit;
-    return nextOffset < all.length
-      ? { items, next: encodeCursor({ p: partition, o: nextOffset }) }
-      : { items };
+      .sort((a, b) => byBytes(String(b[sortKeyName]), String(a[sortKeyName])));
+    const items = merged.slice(0, page.limit);
+    const last = items.at(-1);
+    const docs = items.map((item) => item.doc as StoredEvent);
+    return merged.length > page.limit && last
+      ? { items: docs, next: this.keyOf(last, monthDayIndex.name) }
+      : { items: docs };
   }
 
   async getTopic(slug: string): Promise<TopicSummary | undefined> {
@@ -738,17 +729,16 @@ export class EventsTable {
   }
 
   /**
-   * One page of a Query. The cursor is the last returned item's key, bound to the query's partition so a
-   * cursor from one listing can't be replayed against another. With a filter, DynamoDB may return short
-   * pages, so it keeps reading until the page is full or the partition ends.
+   * One page of a Query, starting after `page.after`; `next` is the last returned item's key (what DynamoDB
+   * would return as LastEvaluatedKey for exactly this page). With a filter, DynamoDB may return short pages,
+   * so it keeps reading until the page is full or the partition ends.
    */
   private async queryPage(
     input: QueryCommandInput,
     page: PageRequest,
     keep: (item: Record<string, unknown>) => boolean = () => true,
   ): Promise<Page<Record<string, unknown>>> {
-    const partition = String(Object.values(input.ExpressionAttributeValues ?? {})[0]);
-    let startKey = page.cursor ? this.decodeStartKey(page.cursor, partition) : undefined;
+    let startKey: Record<string, unknown> | undefined = page.after;
     const items: Record<string, unknown>[] = [];
     do {
       const result = await this.client.send(
@@ -765,7 +755,7 @@ export class EventsTable {
     const pageItems = items.slice(0, page.limit);
     const last = pageItems.at(-1);
     if (!more || !last) return { items: pageItems };
-    return { items: pageItems, next: encodeCursor({ p: partition, k: this.keyOf(last, input.IndexName) }) };
+    return { items: pageItems, next: this.keyOf(last, input.IndexName) };
   }
 
   private keyOf(item: Record<string, unknown>, indexName: string | undefined): Record<string, string> {
@@ -773,11 +763,6 @@ export class EventsTable {
     if (indexName === feedIndex.name) names.push(feedIndex.partitionKey, feedIndex.sortKey);
     if (indexName === monthDayIndex.name) names.push(monthDayIndex.partitionKey, monthDayIndex.sortKey);
     return Object.fromEntries(names.map((name) => [name, String(item[name])]));
-  }
-
-  private decodeStartKey(cursor: string, partition: string): Record<string, string> {
-    const decoded = decodeCursor(cursor, z.object({ p: z.literal(partition), k: stringKey }));
-    return decoded.k;
   }
 
   private async queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
@@ -788,6 +773,20 @@ export class EventsTable {
       items.push(...(result.Items ?? []));
       startKey = result.LastEvaluatedKey;
     } while (startKey);
+    return items;
+  }
+
+  /** The first `count` items of a Query (fewer when it ends first), never reading more than it needs. */
+  private async readUpTo(input: QueryCommandInput, count: number): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const result = await this.client.send(
+        new QueryCommand({ ...input, Limit: count - items.length, ExclusiveStartKey: startKey }),
+      );
+      items.push(...(result.Items ?? []));
+      startKey = result.LastEvaluatedKey;
+    } while (startKey && items.length < count);
     return items;
   }
 
@@ -821,6 +820,11 @@ function canonicalJson(value: unknown): string {
       ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => a.localeCompare(b)))
       : inner,
   );
+}
+
+/** DynamoDB's order of string keys: by UTF-8 bytes (localeCompare and `<` on UTF-16 differ from it). */
+function byBytes(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
 function toTopicSummary(item: Record<string, unknown>): TopicSummary {
