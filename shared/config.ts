@@ -38,6 +38,11 @@ export const apiConfigSchema = z.object({
   TABLE_NAME: tableName,
   /** Absolute base URL for links in feeds; when unset it is derived from the request's host. */
   PUBLIC_BASE_URL: z.url().optional(),
+  /**
+   * Secret that signs paging cursors (HMAC-SHA256); every instance must share it, so that a cursor issued
+   * by one container is accepted by the next. When unset, each container makes its own (local use only).
+   */
+  CURSOR_KEY: z.string().min(32, 'CURSOR_KEY must be at least 32 characters').optional(),
 });
 
 export const adminConfigSchema = z.object({ TABLE_NAME: tableName });

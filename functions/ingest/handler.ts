@@ -20,7 +20,8 @@ const processor = new BatchProcessor(EventType.SQS);
 const deps = {
   store: new EventsTable(clients.dynamo, config.TABLE_NAME),
   s3: clients.s3,
-  parse: parseEventObject,
+  parse: (key: string, body: Uint8Array) =>
+    parseEventObject(key, body, { maxObjectBytes: config.MAX_OBJECT_BYTES }),
   maxObjectBytes: config.MAX_OBJECT_BYTES,
   maxReceiveCount: config.MAX_RECEIVE_COUNT,
 };

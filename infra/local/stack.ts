@@ -11,6 +11,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { recordRetriesExhausted } from '../../shared/ingest/process-message';
 import {
   EventsTable,
   OBJECT_MANIFEST_PREFIX,
@@ -48,6 +49,8 @@ export interface LocalStack {
 }
 
 const adminPaths = new Set(['/stats', '/rejections']);
+/** Receives before a failing message is dead-lettered, as the ingest queue's redrive policy in AWS. */
+const maxReceiveCount = 4;
 
 /**
  * Node's defaults check these only every 30 s and allow 60 s for headers and 5 min for a request, so a
@@ -75,11 +78,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     TABLE_NAME: options.tableName,
     DYNAMODB_ENDPOINT: dynalite.endpoint,
     S3_ENDPOINT: s3rver.endpoint,
+    MAX_RECEIVE_COUNT: String(maxReceiveCount),
     AWS_REGION: process.env.AWS_REGION ?? localRegion,
     AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     POWERTOOLS_SERVICE_NAME: process.env.POWERTOOLS_SERVICE_NAME ?? 'context-feeds-local',
+    // CloudWatch is not here to read metric documents; printing them would bury the log.
+    POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+    // Cursors must survive a restart, so the local stack signs them with a fixed, non-secret key.
+    CURSOR_KEY: process.env.CURSOR_KEY ?? 'local-stack-cursor-key-not-a-secret-0000',
   });
   const dynamoClient = new DynamoDBClient({
     endpoint: dynalite.endpoint,
@@ -106,12 +114,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   const queue = new LocalQueue({
     ingest,
+    maxReceiveCount,
+    // The handler records the rejection on the last receive; this covers an invocation that threw whole.
     deadLetter: async (event, sequencer, attempts) => {
-      options.log('ingestion failed after retries; recorded as a rejection', { key: event.key, attempts });
-      await store.putRejection(
-        { key: event.key, sequencer },
-        'retries-exhausted',
+      const log = (message: string, fields: Record<string, unknown>) => options.log(message, fields);
+      await recordRetriesExhausted(
+        store,
+        [{ key: event.key, sequencer }],
         `ingestion failed ${attempts} times; see the logs for the cause`,
+        { warn: log, error: log },
       );
     },
     onError: (error) => options.log('ingest invocation failed', { error: String(error) }),

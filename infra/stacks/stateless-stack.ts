@@ -1,8 +1,9 @@
 // Everything that runs and can be redeployed or replaced at will: the functions, the HTTP API and its
 // CloudFront distribution, the notifier schedule and the alarms. It reaches the data only through the
 // stateful stack's named exports.
-import { CfnOutput, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -74,13 +75,29 @@ export class StatelessStack extends Stack {
       .bindEventObjectsRead(imported('EventsBucketArn'), config.eventPrefixes)
       .consumeQueue(ingestQueue, ingestTuning);
 
+    // Signs paging cursors so that every API instance accepts every other's. A new key only voids the
+    // cursors in flight (a client restarts from page one), so it lives here, with what can be replaced.
+    const cursorKey = new secretsmanager.Secret(this, 'CursorKey', {
+      description: 'HMAC key for paging cursors of the public API',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    });
+    Validations.of(cursorKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Signs short-lived paging cursors only; rotating it would just send clients back to page one, so it is replaced by redeploying instead of rotated.',
+    });
+
     this.apiFunction = new ProjectFunction(this, 'ApiFunction', {
       ...common,
       entry: handlerEntry('api'),
       description: 'Public reads: topics, feeds, events, on this day, OPML',
       timeout: Duration.seconds(10),
       memorySize: 1024,
-      environment: config.publicBaseUrl ? { PUBLIC_BASE_URL: config.publicBaseUrl } : {},
+      environment: {
+        ...(config.publicBaseUrl ? { PUBLIC_BASE_URL: config.publicBaseUrl } : {}),
+        // A dynamic reference, resolved by CloudFormation at deploy: the key never appears in the template.
+        CURSOR_KEY: cursorKey.secretValue.unsafeUnwrap(),
+      },
     }).bindTable(table, 'read');
 
     this.adminFunction = new ProjectFunction(this, 'AdminFunction', {

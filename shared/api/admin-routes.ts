@@ -2,7 +2,7 @@
 import { json } from '../http/conditional';
 import type { HttpRequest, HttpResponse } from '../http/request';
 import { route, router } from '../http/router';
-import type { EventsTable, Rejection } from '../store/events-table';
+import type { EventsTable, PageRequest, Rejection } from '../store/events-table';
 
 const noStore = { 'cache-control': 'no-store' };
 
@@ -11,12 +11,12 @@ export function adminRoutes(store: EventsTable): (req: HttpRequest) => Promise<H
     route('GET', '/stats', async () => json(await store.stats(), 200, noStore)),
     route('GET', '/rejections', async () => {
       const rejections: Rejection[] = [];
-      let cursor: string | undefined;
+      let after: PageRequest['after'];
       do {
-        const page = await store.listRejections({ limit: 500, ...(cursor ? { cursor } : {}) });
+        const page = await store.listRejections({ limit: 500, ...(after ? { after } : {}) });
         rejections.push(...page.items);
-        cursor = page.next;
-      } while (cursor);
+        after = page.next;
+      } while (after);
       return json(rejections, 200, noStore);
     }),
   );

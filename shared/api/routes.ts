@@ -1,5 +1,5 @@
 // The public HTTP API: each route parses its request, reads the store, and shapes the response.
-import { parseMonthDay, storedMonthDaysFor, todayIn, yearsAgo } from '../domain/calendar';
+import { type LeapPolicy, parseMonthDay, storedMonthDaysFor, todayIn, yearsAgo } from '../domain/calendar';
 import type { NewsEvent } from '../domain/event';
 import { topicSlug } from '../domain/topics';
 import { renderOpml } from '../feeds/opml';
@@ -11,11 +11,12 @@ import {
   renderFeed,
 } from '../feeds/render';
 import { conditionalResponse, json } from '../http/conditional';
+import { type CursorScope, cursorCodec } from '../http/cursor';
 import { BadRequest, NotFound } from '../http/errors';
 import { parseLimit, parseTimeZone } from '../http/params';
 import type { HttpRequest, HttpResponse } from '../http/request';
 import { route, router } from '../http/router';
-import type { EventsTable, Page, StoredEvent, TopicSummary } from '../store/events-table';
+import type { EventsTable, Page, PageRequest, StoredEvent, TopicSummary } from '../store/events-table';
 import { baseUrlOf, type Links, linksFor } from './links';
 
 export interface ApiDeps {
@@ -23,6 +24,8 @@ export interface ApiDeps {
   /** Configured public base URL; without it links are built from the request's host. */
   publicBaseUrl?: string | undefined;
   now: () => Date;
+  /** HMAC key that signs paging cursors; every instance serving the API must share it. */
+  cursorKey: string | Uint8Array;
 }
 
 const feedLimit = { default: 50, max: 200 };
@@ -30,18 +33,11 @@ const listLimit = { default: 100, max: 500 };
 // Events change when files are uploaded, a few times a day: readers may cache briefly, CDNs revalidate.
 const feedCacheControl = 'public, max-age=300, stale-while-revalidate=600';
 const listCacheControl = 'public, max-age=60';
-const leapRules = ['feb28', 'mar1', 'strict'] as const;
-type LeapRule = (typeof leapRules)[number];
+const leapRules: readonly LeapPolicy[] = ['feb28', 'mar1', 'strict'];
 
 function feedFormat(raw: string): FeedFormat {
   if (raw === 'rss' || raw === 'atom' || raw === 'json') return raw;
   throw new NotFound(`There is no feed format "${raw}"; use rss, atom or json.`);
-}
-
-function pageRequest(req: HttpRequest, limits: { default: number; max: number }) {
-  const limit = parseLimit(req.query.limit, limits);
-  const cursor = req.query.cursor;
-  return cursor === undefined ? { limit } : { limit, cursor };
 }
 
 function topicRefs(labels: string[]) {
@@ -51,17 +47,36 @@ function topicRefs(labels: string[]) {
 export function apiRoutes(deps: ApiDeps): (req: HttpRequest) => Promise<HttpResponse> {
   const { store } = deps;
   const links = (req: HttpRequest): Links => linksFor(baseUrlOf(req, deps.publicBaseUrl));
+  const cursors = cursorCodec(deps.cursorKey);
+
+  /**
+   * The page a request asks for, and the cursor of the page after it. `scope` names the listing: the route
+   * and every filter that shapes it, so a cursor only works for the query that issued it.
+   */
+  function paging(req: HttpRequest, limits: { default: number; max: number }, scope: CursorScope) {
+    const limit = parseLimit(req.query.limit, limits);
+    const cursor = req.query.cursor;
+    const request: PageRequest =
+      cursor === undefined ? { limit } : { limit, after: cursors.decode(cursor, scope) };
+    const nextCursor = (page: Page<unknown>) => (page.next ? cursors.encode(scope, page.next) : undefined);
+    return { request, nextCursor };
+  }
 
   function feedResponse(
     req: HttpRequest,
     format: FeedFormat,
-    page: Page<StoredEvent>,
+    page: { items: StoredEvent[]; next: string | undefined },
     meta: {
       title: string;
       description: string;
       /** Stable part of the feed's tag id: it must never change for the same feed. */
       key: string;
       self: (format: FeedFormat, cursor?: string) => string;
+      /**
+       * When the feed's partition last changed, if the store can tell: it must move with every change to
+       * the feed (a delete too). Without it only the ETag validates.
+       */
+      lastModified?: Date | undefined;
     },
   ): HttpResponse {
     const link = links(req);
@@ -82,7 +97,7 @@ export function apiRoutes(deps: ApiDeps): (req: HttpRequest) => Promise<HttpResp
       body: () => renderFeed(format, spec).body,
       etag: `"${feedFingerprint(format, spec)}"`,
       contentType: feedContentTypes[format],
-      lastModified: latest(page.items.map((event) => event.updatedAt)),
+      lastModified: meta.lastModified,
       cacheControl: feedCacheControl,
     });
   }
@@ -103,20 +118,28 @@ export function apiRoutes(deps: ApiDeps): (req: HttpRequest) => Promise<HttpResp
 
   async function onThisDay(req: HttpRequest, monthDayParam: string | undefined): Promise<HttpResponse> {
     const timeZone = parseTimeZone(req.query.tz);
-    const leap = (req.query.leap ?? 'feb28') as LeapRule;
+    const leap = (req.query.leap ?? 'feb28') as LeapPolicy;
     if (!leapRules.includes(leap)) throw new BadRequest('leap must be one of feb28, mar1, strict.', 'leap');
     const now = deps.now();
     const today = todayIn(timeZone, now);
     const monthDay = monthDayParam === undefined ? today.monthDay : parseMonthDay(monthDayParam).text;
     const topic = req.query.topic;
+    const monthDays = storedMonthDaysFor(monthDay, today.year, leap);
+    const { request, nextCursor } = paging(req, feedLimit, {
+      route: 'on-this-day',
+      monthDay,
+      monthDays: monthDays.join(','),
+      year: today.year,
+      tz: timeZone,
+      leap,
+      topic,
+    });
     if (topic !== undefined && !(await store.getTopic(topic)))
       throw new NotFound(`There is no topic "${topic}".`);
-    const page = await store.monthDayEvents(
-      storedMonthDaysFor(monthDay, today.year, leap),
-      { topic, beforeYear: today.year },
-      pageRequest(req, feedLimit),
-    );
+    const page = await store.monthDayEvents(monthDays, { topic, beforeYear: today.year }, request);
     const link = links(req);
+    // Every answer depends on today (which years, how many years ago), so it carries no Last-Modified:
+    // tomorrow's list must not be a 304 of today's. The strong ETag still validates.
     return conditionalResponse(req, {
       body: JSON.stringify({
         date: monthDay,
@@ -124,15 +147,14 @@ export function apiRoutes(deps: ApiDeps): (req: HttpRequest) => Promise<HttpResp
           id: event.id,
           date: event.date,
           year: Number(event.date.slice(0, 4)),
-          yearsAgo: yearsAgo(event.date, now, timeZone),
+          yearsAgo: yearsAgo(event.date, now, timeZone, leap),
           title: event.title,
           topics: topicRefs(event.topics),
           url: link.event(event.id),
         })),
-        next: page.next ?? null,
+        next: nextCursor(page) ?? null,
       }),
       contentType: 'application/json; charset=utf-8',
-      lastModified: latest(page.items.map((event) => event.updatedAt)),
       // The answer for "today" turns over at midnight in the caller's zone; keep caches short.
       cacheControl: listCacheControl,
     });
@@ -152,35 +174,52 @@ export function apiRoutes(deps: ApiDeps): (req: HttpRequest) => Promise<HttpResp
       });
     }),
     route('GET', '/topics', async (req) => {
-      const page = await store.listTopics(req.query.q, pageRequest(req, listLimit));
+      const { request, nextCursor } = paging(req, listLimit, { route: 'topics', q: req.query.q });
+      const page = await store.listTopics(req.query.q, request);
       const link = links(req);
       return json(
-        { topics: page.items.map((topic) => topicJson(link, topic)), next: page.next ?? null },
+        { topics: page.items.map((topic) => topicJson(link, topic)), next: nextCursor(page) ?? null },
         200,
         { 'cache-control': listCacheControl },
       );
     }),
     route('GET', '/topics/{slug}/feed.{format}', async (req) => {
       const format = feedFormat(req.params.format);
+      const { request, nextCursor } = paging(req, feedLimit, { route: 'topic-feed', topic: req.params.slug });
+      // The topic item is read before its events: its `updated` moves with every membership change, so a
+      // change landing between the two reads leaves an older Last-Modified (a refetch), never a newer one.
       const topic = await store.getTopic(req.params.slug);
       if (!topic) throw new NotFound(`There is no topic "${req.params.slug}".`);
-      const page = await store.topicEvents(topic.slug, pageRequest(req, feedLimit));
-      return feedResponse(req, format, page, {
-        title: `${topic.label} — the Context`,
-        description: `News events about ${topic.label}, newest first.`,
-        key: `topic/${topic.slug}`,
-        self: (f, cursor) => withQuery(links(req).topicFeed(topic.slug, f), { cursor }),
-      });
+      const page = await store.topicEvents(topic.slug, request);
+      return feedResponse(
+        req,
+        format,
+        { items: page.items, next: nextCursor(page) },
+        {
+          title: `${topic.label} — the Context`,
+          description: `News events about ${topic.label}, newest first.`,
+          key: `topic/${topic.slug}`,
+          self: (f, cursor) => withQuery(links(req).topicFeed(topic.slug, f), { cursor }),
+          lastModified: new Date(topic.updated),
+        },
+      );
     }),
     route('GET', '/feed.{format}', async (req) => {
       const format = feedFormat(req.params.format);
-      const page = await store.allEvents(pageRequest(req, feedLimit));
-      return feedResponse(req, format, page, {
-        title: 'All events — the Context',
-        description: 'Every news event, newest first.',
-        key: 'all',
-        self: (f, cursor) => withQuery(links(req).allFeed(f), { cursor }),
-      });
+      const { request, nextCursor } = paging(req, feedLimit, { route: 'all-feed' });
+      const page = await store.allEvents(request);
+      // No Last-Modified: nothing records when the whole feed last changed (a delete moves no item's time).
+      return feedResponse(
+        req,
+        format,
+        { items: page.items, next: nextCursor(page) },
+        {
+          title: 'All events — the Context',
+          description: 'Every news event, newest first.',
+          key: 'all',
+          self: (f, cursor) => withQuery(links(req).allFeed(f), { cursor }),
+        },
+      );
     }),
     route('GET', '/events/{date}/{slug}.json', async (req) => {
       const id = `${req.params.date}/${req.params.slug}`;
@@ -191,7 +230,8 @@ export function apiRoutes(deps: ApiDeps): (req: HttpRequest) => Promise<HttpResp
       return conditionalResponse(req, {
         body: JSON.stringify(eventJson(event, link, stored)),
         contentType: 'application/json; charset=utf-8',
-        lastModified: new Date(event.updatedAt),
+        // Related links depend on other events existing, which `updatedAt` does not track.
+        lastModified: event.related.length === 0 ? new Date(event.updatedAt) : undefined,
         cacheControl: feedCacheControl,
       });
     }),
@@ -200,15 +240,12 @@ export function apiRoutes(deps: ApiDeps): (req: HttpRequest) => Promise<HttpResp
     route('GET', '/opml', async (req) => {
       const link = links(req);
       const topics: TopicSummary[] = [];
-      let cursor: string | undefined;
+      let after: PageRequest['after'];
       do {
-        const page = await store.listTopics(undefined, {
-          limit: listLimit.max,
-          ...(cursor ? { cursor } : {}),
-        });
+        const page = await store.listTopics(undefined, { limit: listLimit.max, ...(after ? { after } : {}) });
         topics.push(...page.items);
-        cursor = page.next;
-      } while (cursor);
+        after = page.next;
+      } while (after);
       const body = renderOpml({
         title: 'the Context — topic feeds',
         topics: topics.map((topic) => ({
@@ -217,10 +254,10 @@ export function apiRoutes(deps: ApiDeps): (req: HttpRequest) => Promise<HttpResp
           feeds: topicJson(link, topic).feeds,
         })),
       });
+      // No Last-Modified: a topic that disappears moves no remaining topic's time.
       return conditionalResponse(req, {
         body,
         contentType: 'text/x-opml; charset=utf-8',
-        lastModified: latest(topics.map((t) => t.updated)),
         cacheControl: listCacheControl,
       });
     }),
@@ -247,11 +284,6 @@ function eventJson(event: StoredEvent, link: Links, storedRelated: (NewsEvent | 
     lang: event.lang,
     updatedAt: event.updatedAt,
   };
-}
-
-function latest(isoTimes: string[]): Date | undefined {
-  const newest = Math.max(...isoTimes.map((time) => Date.parse(time)).filter(Number.isFinite));
-  return Number.isFinite(newest) ? new Date(newest) : undefined;
 }
 
 function withQuery(url: string, params: Record<string, string | undefined>): string {

@@ -1,6 +1,15 @@
 // "On this day" arithmetic: month-days, today in a time zone, years ago, and where Feb 29 goes in common years.
-// Pure: the clock is always a `now` argument.
-import { BadRequest } from '../http/errors';
+// Pure: the clock is always a `now` argument; raises its own errors, which the HTTP edge maps.
+import { isLeapYear } from './leap-year';
+
+/** A month-day that is not `MM-DD` of a day that exists in some year. */
+export class InvalidMonthDay extends Error {
+  override readonly name = 'InvalidMonthDay';
+
+  constructor(readonly value: string) {
+    super('The month-day must be a calendar day as MM-DD, e.g. 07-09.');
+  }
+}
 
 export interface MonthDay {
   month: number;
@@ -14,18 +23,16 @@ export type LeapPolicy = 'feb28' | 'mar1' | 'strict';
 
 const daysInMonthOfLeapYear = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-export function isLeapYear(year: number): boolean {
-  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-}
+export { isLeapYear };
 
-/** `MM-DD` that exists in some year (so `02-29` is valid); BadRequest otherwise. */
-export function parseMonthDay(raw: string, param = 'monthDay'): MonthDay {
+/** `MM-DD` that exists in some year (so `02-29` is valid); InvalidMonthDay otherwise. */
+export function parseMonthDay(raw: string): MonthDay {
   const found = /^(\d{2})-(\d{2})$/.exec(raw);
   const month = Number(found?.[1]);
   const day = Number(found?.[2]);
   const last = daysInMonthOfLeapYear[month - 1];
   if (found === null || last === undefined || day < 1 || day > last) {
-    throw new BadRequest(`${param} must be a calendar day as MM-DD, e.g. 07-09.`, param);
+    throw new InvalidMonthDay(raw);
   }
   return { month, day, text: raw };
 }
@@ -55,14 +62,17 @@ export function todayIn(timeZone: string, now: Date): { year: number; monthDay: 
 
 /**
  * Whole years from `eventDate` (YYYY-MM-DD) to today in `timeZone`: the count goes up on the anniversary.
- * A Feb 29 event completes its years on Mar 1 in common years. Negative for dates after today.
+ * In common years a Feb 29 event completes its years on the day `leap` shows it: Feb 28 under `feb28`,
+ * Mar 1 under `mar1` and `strict`. Negative for dates after today.
  */
-export function yearsAgo(eventDate: string, now: Date, timeZone: string): number {
+export function yearsAgo(eventDate: string, now: Date, timeZone: string, leap: LeapPolicy): number {
   const found = /^(\d{4})-(\d{2}-\d{2})$/.exec(eventDate);
   if (found === null) throw new RangeError(`not a YYYY-MM-DD date: ${eventDate}`);
-  const [, year = '', monthDay = ''] = found;
+  const [, year = '', eventMonthDay = ''] = found;
   const today = todayIn(timeZone, now);
-  return today.year - Number(year) - (today.monthDay < monthDay ? 1 : 0);
+  const anniversary =
+    eventMonthDay === '02-29' && leap === 'feb28' && !isLeapYear(today.year) ? '02-28' : eventMonthDay;
+  return today.year - Number(year) - (today.monthDay < anniversary ? 1 : 0);
 }
 
 /**

@@ -40,8 +40,6 @@ export interface FeedSpec {
 export interface RenderedFeed {
   body: string;
   contentType: string;
-  /** Newest `updatedAt` among the events; undefined for an empty feed. */
-  lastModified: Date | undefined;
 }
 
 export const feedContentTypes: Record<FeedFormat, string> = {
@@ -218,9 +216,5 @@ export function feedFingerprint(format: FeedFormat, spec: FeedSpec): string {
 
 export function renderFeed(format: FeedFormat, spec: FeedSpec): RenderedFeed {
   const doc = documentFor(spec);
-  return {
-    body: writers[format](doc),
-    contentType: feedContentTypes[format],
-    lastModified: doc.entries.length === 0 ? undefined : doc.updated,
-  };
+  return { body: writers[format](doc), contentType: feedContentTypes[format] };
 }

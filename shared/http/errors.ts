@@ -27,8 +27,3 @@ export class MethodNotAllowed extends Error {
     this.allow = allow;
   }
 }
-
-/** None of the representations the client accepts can be produced (406). */
-export class NotAcceptable extends Error {
-  override readonly name = 'NotAcceptable';
-}

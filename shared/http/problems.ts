@@ -1,5 +1,6 @@
 // The one place where errors become HTTP: named errors → RFC 9457 problem details, anything else → a generic 500.
-import { BadRequest, MethodNotAllowed, NotAcceptable, NotFound } from './errors';
+import { InvalidMonthDay } from '../domain/calendar';
+import { BadRequest, MethodNotAllowed, NotFound } from './errors';
 import type { HttpResponse } from './request';
 
 export const problemContentType = 'application/problem+json';
@@ -40,6 +41,18 @@ function describe(error: unknown): { problem: ProblemDetails; headers?: Record<s
           },
         };
   }
+  // Domain errors: the only month-day the API takes is the `/on-this-day/{monthDay}` path parameter.
+  if (error instanceof InvalidMonthDay) {
+    return {
+      problem: {
+        type: invalidParameterType,
+        title: 'Invalid parameter',
+        status: 400,
+        detail: error.message,
+        param: 'monthDay',
+      },
+    };
+  }
   if (error instanceof NotFound) {
     return { problem: { type: 'about:blank', title: 'Not Found', status: 404, detail: error.message } };
   }
@@ -48,9 +61,6 @@ function describe(error: unknown): { problem: ProblemDetails; headers?: Record<s
       problem: { type: 'about:blank', title: 'Method Not Allowed', status: 405, detail: error.message },
       headers: { allow: error.allow.join(', ') },
     };
-  }
-  if (error instanceof NotAcceptable) {
-    return { problem: { type: 'about:blank', title: 'Not Acceptable', status: 406, detail: error.message } };
   }
   return undefined;
 }

@@ -14,6 +14,7 @@ import {
   type Page,
   type PageRequest,
   type Rejection,
+  type StartKey,
   type Stats,
   type TopicSummary,
 } from './queries';
@@ -22,7 +23,7 @@ import { conditionalWrite } from './writes';
 
 export { compareSequencers } from '../domain/sequencer';
 export { OBJECT_MANIFEST_PREFIX } from './keys';
-export type { ObjectVersion, Page, PageRequest, Rejection, Stats, StoredEvent, TopicSummary };
+export type { ObjectVersion, Page, PageRequest, Rejection, StartKey, Stats, StoredEvent, TopicSummary };
 
 export type ObjectState = ObjectItem;
 

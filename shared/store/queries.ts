@@ -6,10 +6,8 @@ import {
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
 import type { StoredEvent } from '../domain/event';
 import { topicSlug } from '../domain/topics';
-import { decodeCursor, encodeCursor } from '../http/cursor';
 import { backoffDelay, type RetryPolicy } from './batch-write';
 import { eventOf } from './event-merger';
 import {
@@ -43,15 +41,18 @@ export interface Rejection {
   at: string;
 }
 
+/** Where a page starts: the key of the last item of the page before, as the store returned it. */
+export type StartKey = Record<string, string>;
+
 export interface Page<T> {
   items: T[];
-  /** Opaque cursor for the next page; absent on the last page. */
-  next?: string;
+  /** The key to start the next page after; absent on the last page. */
+  next?: StartKey;
 }
 
 export interface PageRequest {
   limit: number;
-  cursor?: string;
+  after?: StartKey;
 }
 
 export interface Stats {
@@ -62,7 +63,6 @@ export interface Stats {
 
 // BatchGetItem reads at most 100 keys per request.
 const MAX_BATCH_GET = 100;
-const stringKey = z.record(z.string(), z.string());
 
 export class EventQueries {
   constructor(
@@ -102,8 +102,8 @@ export class EventQueries {
 
   /**
    * Events of the given stored month-days (`MM-DD`) across years, newest first, optionally of one topic.
-   * Several month-days only happen for Feb 29 in common years; those partitions are small (one day a
-   * year), so they are read whole, merged, and paged by offset.
+   * Several month-days only happen for Feb 29 in common years: each is read a page at a time and merged by
+   * sort key, so paging stays key-based (`after` carries the last sort key shown) across both.
    */
   async monthDayEvents(
     monthDays: string[],
@@ -111,45 +111,37 @@ export class EventQueries {
     page: PageRequest,
   ): Promise<Page<StoredEvent>> {
     const { topic, beforeYear } = filter;
-    // Sort keys start with the date, so "earlier years only" is a key condition, not a filter.
-    const query = {
-      IndexName: monthDayIndex.name,
-      KeyConditionExpression: beforeYear ? '#pk = :pk AND #sk < :before' : '#pk = :pk',
-      ExpressionAttributeNames: {
-        '#pk': monthDayIndex.partitionKey,
-        ...(beforeYear ? { '#sk': monthDayIndex.sortKey } : {}),
-      },
-    };
-    const valuesFor = (monthDay: string) => ({
-      ':pk': monthDayPartition(monthDay, topic),
-      ...(beforeYear ? { ':before': String(beforeYear).padStart(4, '0') } : {}),
-    });
-    const [single] = monthDays;
-    if (monthDays.length === 1 && single) return this.eventPage(query, valuesFor(single), page);
-
-    const partition = monthDays.map((monthDay) => monthDayPartition(monthDay, topic)).join('+');
-    const offset = page.cursor
-      ? decodeCursor(page.cursor, z.object({ p: z.literal(partition), o: z.number().int().nonnegative() })).o
-      : 0;
-    const sortKeys = (
-      await Promise.all(
-        monthDays.map((monthDay) =>
-          this.queryAll({
-            TableName: this.tableName,
-            ...query,
-            ExpressionAttributeValues: valuesFor(monthDay),
-          }),
-        ),
-      )
-    )
+    const sortKeyName = monthDayIndex.sortKey;
+    // Sort keys start with the date, so "earlier years" and "after the last one shown" are key conditions.
+    const bounds = [page.after?.[sortKeyName], beforeYear ? String(beforeYear).padStart(4, '0') : undefined];
+    const below = bounds.filter((bound): bound is string => bound !== undefined).sort(byBytes)[0];
+    const reads = monthDays.map((monthDay) =>
+      this.readUpTo(
+        {
+          TableName: this.tableName,
+          IndexName: monthDayIndex.name,
+          KeyConditionExpression: below ? '#pk = :pk AND #sk < :below' : '#pk = :pk',
+          ExpressionAttributeNames: {
+            '#pk': monthDayIndex.partitionKey,
+            ...(below ? { '#sk': sortKeyName } : {}),
+          },
+          ExpressionAttributeValues: {
+            ':pk': monthDayPartition(monthDay, topic),
+            ...(below ? { ':below': below } : {}),
+          },
+          ScanIndexForward: false,
+        },
+        page.limit + 1,
+      ),
+    );
+    const merged = (await Promise.all(reads))
       .flat()
-      .map((item) => String(item[monthDayIndex.sortKey]))
-      .sort()
-      .reverse();
-    const items = await this.hydrate(sortKeys.slice(offset, offset + page.limit));
-    const nextOffset = offset + page.limit;
-    return nextOffset < sortKeys.length
-      ? { items, next: encodeCursor({ p: partition, o: nextOffset }) }
+      .sort((a, b) => byBytes(String(b[sortKeyName]), String(a[sortKeyName])));
+    const keys = merged.slice(0, page.limit);
+    const last = keys.at(-1);
+    const items = await this.hydrate(keys.map((item) => String(item[sortKeyName])));
+    return merged.length > page.limit && last
+      ? { items, next: this.keyOf(last, monthDayIndex.name) }
       : { items };
   }
 
@@ -264,17 +256,16 @@ export class EventQueries {
   }
 
   /**
-   * One page of a Query. The cursor is the last returned item's key, bound to the query's partition so a
-   * cursor from one listing can't be replayed against another. With a filter, DynamoDB may return short
-   * pages, so it keeps reading until the page is full or the partition ends.
+   * One page of a Query, starting after `page.after`; `next` is the last returned item's key (what DynamoDB
+   * would return as LastEvaluatedKey for exactly this page). With a filter, DynamoDB may return short pages,
+   * so it keeps reading until the page is full or the partition ends.
    */
   private async queryPage(
     input: QueryCommandInput,
     page: PageRequest,
     keep: (item: Record<string, unknown>) => boolean = () => true,
   ): Promise<Page<Record<string, unknown>>> {
-    const partition = String(Object.values(input.ExpressionAttributeValues ?? {})[0]);
-    let startKey = page.cursor ? this.decodeStartKey(page.cursor, partition) : undefined;
+    let startKey: Record<string, unknown> | undefined = page.after;
     const items: Record<string, unknown>[] = [];
     do {
       const result = await this.client.send(
@@ -291,7 +282,7 @@ export class EventQueries {
     const pageItems = items.slice(0, page.limit);
     const last = pageItems.at(-1);
     if (!more || !last) return { items: pageItems };
-    return { items: pageItems, next: encodeCursor({ p: partition, k: this.keyOf(last, input.IndexName) }) };
+    return { items: pageItems, next: this.keyOf(last, input.IndexName) };
   }
 
   private keyOf(item: Record<string, unknown>, indexName: string | undefined): Record<string, string> {
@@ -301,18 +292,17 @@ export class EventQueries {
     return Object.fromEntries(names.map((name) => [name, String(item[name])]));
   }
 
-  private decodeStartKey(cursor: string, partition: string): Record<string, string> {
-    return decodeCursor(cursor, z.object({ p: z.literal(partition), k: stringKey })).k;
-  }
-
-  private async queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
+  /** The first `count` items of a Query (fewer when it ends first), never reading more than it needs. */
+  private async readUpTo(input: QueryCommandInput, count: number): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
-      const result = await this.client.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+      const result = await this.client.send(
+        new QueryCommand({ ...input, Limit: count - items.length, ExclusiveStartKey: startKey }),
+      );
       items.push(...(result.Items ?? []));
       startKey = result.LastEvaluatedKey;
-    } while (startKey);
+    } while (startKey && items.length < count);
     return items;
   }
 
@@ -328,6 +318,11 @@ export class EventQueries {
     } while (startKey);
     return count;
   }
+}
+
+/** DynamoDB's order of string keys: by UTF-8 bytes (localeCompare and `<` on UTF-16 differ from it). */
+function byBytes(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
 function toTopicSummary(item: Record<string, unknown>): TopicSummary {

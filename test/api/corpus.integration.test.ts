@@ -94,20 +94,29 @@ describe.skipIf(!hasCorpus)('local stack with the English corpus uploaded to the
   });
 
   it('answers conditional GETs with 304 and no body', async () => {
+    // The all-events feed validates by ETag only: nothing records when the whole feed last changed.
     const first = await get('/feed.atom');
     const etag = first.headers.get('etag') as string;
-    const lastModified = first.headers.get('last-modified') as string;
     expect(etag).toMatch(/^"[^"]+"$/);
+    expect(first.headers.get('last-modified')).toBeNull();
+    // A topic feed's Last-Modified is the topic's own change time.
+    const [topic] = (await getJson<{ topics: { slug: string }[] }>('/topics?limit=1')).topics;
+    const topicFeed = `/topics/${topic?.slug}/feed.atom`;
+    const lastModified = (await get(topicFeed)).headers.get('last-modified') as string;
+    expect(lastModified).toMatch(/GMT$/);
 
     const byEtag = await get('/feed.atom', { 'if-none-match': etag });
-    const byDate = await get('/feed.atom', { 'if-modified-since': lastModified });
-    const later = await get('/feed.atom', {
+    const byDate = await get(topicFeed, { 'if-modified-since': lastModified });
+    const later = await get(topicFeed, {
       'if-modified-since': new Date(Date.parse(lastModified) + 86_400_000).toUTCString(),
+    });
+    const undated = await get('/feed.atom', {
+      'if-modified-since': new Date(Date.now() + 86_400_000).toUTCString(),
     });
     const stale = await get('/feed.atom', { 'if-none-match': '"something-else"' });
 
     expect([byEtag.status, byEtag.body]).toEqual([304, '']);
-    expect([byDate.status, later.status, stale.status]).toEqual([304, 304, 200]);
+    expect([byDate.status, later.status, undated.status, stale.status]).toEqual([304, 304, 200, 200]);
   });
 
   it('pages through the all-events feed yielding each event exactly once', async () => {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
+  InvalidMonthDay,
   isLeapYear,
   parseMonthDay,
   storedMonthDaysFor,
   todayIn,
   yearsAgo,
 } from '../../shared/domain/calendar';
-import { BadRequest } from '../../shared/http/errors';
 
 // Late on 28 Feb 2026 in UTC is already midday on 1 Mar in Auckland (NZDT, UTC+13); 2026 is a common year.
 const now = new Date('2026-02-28T23:30:00Z');
@@ -26,8 +26,8 @@ describe('parseMonthDay', () => {
     'rejects %j',
     (raw) => {
       // Act + Assess
-      expect(() => parseMonthDay(raw)).toThrow(BadRequest);
-      expect(() => parseMonthDay(raw, 'date')).toThrow(expect.objectContaining({ param: 'date' }));
+      expect(() => parseMonthDay(raw)).toThrow(InvalidMonthDay);
+      expect(() => parseMonthDay(raw)).toThrow(expect.objectContaining({ value: raw }));
     },
   );
 });
@@ -62,14 +62,36 @@ describe('yearsAgo', () => {
     ['2025-02-28', 'UTC', 1],
     ['2026-02-28', 'UTC', 0],
     ['2026-03-01', 'UTC', -1],
-  ])('%s in %s → %i', (eventDate, timeZone, expected) => {
+  ])('%s in %s → %i (mar1)', (eventDate, timeZone, expected) => {
     // Act + Assess
-    expect(yearsAgo(eventDate, now, timeZone)).toBe(expected);
+    expect(yearsAgo(eventDate, now, timeZone, 'mar1')).toBe(expected);
+  });
+
+  it.each([
+    // In a common year a Feb 29 event completes its years on the day the leap rule shows it.
+    ['2008-02-29', 'feb28', 18],
+    ['2008-02-29', 'mar1', 17],
+    ['2008-02-29', 'strict', 17],
+    ['2007-02-28', 'feb28', 19],
+    ['2007-03-01', 'feb28', 18],
+  ] as const)('%s on 2026-02-28 under %s → %i', (eventDate, leap, expected) => {
+    // Act + Assess
+    expect(yearsAgo(eventDate, now, 'UTC', leap)).toBe(expected);
+  });
+
+  it('counts Feb 29 normally in a leap year, whatever the rule', () => {
+    // Prepare
+    const feb28LeapYear = new Date('2028-02-28T12:00:00Z');
+    const feb29LeapYear = new Date('2028-02-29T12:00:00Z');
+
+    // Act + Assess
+    expect(yearsAgo('2008-02-29', feb28LeapYear, 'UTC', 'feb28')).toBe(19);
+    expect(yearsAgo('2008-02-29', feb29LeapYear, 'UTC', 'feb28')).toBe(20);
   });
 
   it('refuses a malformed event date', () => {
     // Act + Assess
-    expect(() => yearsAgo('2007-3-1', now, 'UTC')).toThrow(RangeError);
+    expect(() => yearsAgo('2007-3-1', now, 'UTC', 'feb28')).toThrow(RangeError);
   });
 });
 
@@ -108,6 +130,6 @@ describe('storedMonthDaysFor', () => {
 
   it('rejects a month-day that does not exist', () => {
     // Act + Assess
-    expect(() => storedMonthDaysFor('02-30', 2024, 'feb28')).toThrow(BadRequest);
+    expect(() => storedMonthDaysFor('02-30', 2024, 'feb28')).toThrow(InvalidMonthDay);
   });
 });

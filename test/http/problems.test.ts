@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { BadRequest, MethodNotAllowed, NotAcceptable, NotFound } from '../../shared/http/errors';
+import { InvalidMonthDay } from '../../shared/domain/calendar';
+import { BadRequest, MethodNotAllowed, NotFound } from '../../shared/http/errors';
 import { invalidParameterType, problemResponse } from '../../shared/http/problems';
 
 describe('problemResponse', () => {
@@ -25,9 +26,14 @@ describe('problemResponse', () => {
       },
     ],
     [
-      new NotAcceptable('Only JSON.'),
-      406,
-      { type: 'about:blank', title: 'Not Acceptable', detail: 'Only JSON.' },
+      new InvalidMonthDay('02-30'),
+      400,
+      {
+        type: invalidParameterType,
+        title: 'Invalid parameter',
+        detail: 'The month-day must be a calendar day as MM-DD, e.g. 07-09.',
+        param: 'monthDay',
+      },
     ],
   ])('maps %o to %i problem+json', (error, status, expected) => {
     // Prepare
