@@ -90,6 +90,26 @@ describe('project functions', () => {
     });
   });
 
+  it('give the API function a generated cursor key by dynamic reference, never in plain text', () => {
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ PasswordLength: 48, ExcludePunctuation: true }),
+    });
+    const [secretId] = Object.keys(template.findResources('AWS::SecretsManager::Secret'));
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Public reads'),
+      Environment: {
+        Variables: Match.objectLike({
+          CURSOR_KEY: {
+            'Fn::Join': [
+              '',
+              ['{{resolve:secretsmanager:', { Ref: secretId }, Match.stringLikeRegexp('SecretString')],
+            ],
+          },
+        }),
+      },
+    });
+  });
+
   it('give the ingest an SQS event source with partial batch responses', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: importOf('IngestQueueArn'),

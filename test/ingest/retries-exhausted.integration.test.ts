@@ -81,6 +81,8 @@ function persistentS3Fault(key: string, beforeThrowing: () => Promise<void> = as
 
 beforeAll(async () => {
   process.env.MAX_RECEIVE_COUNT = String(ingestTuning.maxReceiveCount);
+  // This file checks the metric documents the handler writes, so they stay on here.
+  process.env.POWERTOOLS_METRICS_DISABLED = 'false';
   rig = await startIngestRig();
   handler = rig.handler;
   ({ s3: handlerS3, dynamo: handlerDynamo } = (await import('../../shared/aws/clients')).clients);

@@ -106,6 +106,8 @@ export async function startIngestRig(): Promise<IngestRig> {
     // The ingest queue's maxReceiveCount (infra/stacks/config.ts `ingestTuning`), which CDK sets in AWS.
     MAX_RECEIVE_COUNT: process.env.MAX_RECEIVE_COUNT ?? '4',
     POWERTOOLS_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'SILENT',
+    // Metric documents are CloudWatch's to read; a test that checks them turns them back on.
+    POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
   });
   const { handler } = await import('../../functions/ingest/handler');
   return {
