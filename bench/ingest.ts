@@ -13,7 +13,7 @@ import { s3Message, sqsEvent } from '../test/support/sqs';
 
 const REPEATS = 3;
 /** Concurrent handler invocations, as an SQS event source runs several pollers. */
-const CONCURRENT_BATCHES = 4;
+const CONCURRENT_BATCHES = Number(process.env.CONCURRENT_BATCHES ?? 4);
 const BATCH_SIZE = 10;
 
 const median = (values: number[]) => {

@@ -1,4 +1,6 @@
 // Embedded stand-ins for AWS: dynalite for DynamoDB and s3rver for S3, plus the table the CDK stack defines.
+
+import { fork } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -8,7 +10,6 @@ import {
   type DynamoDBClient,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
 import { tableSchema } from '../../shared/store/table-schema';
 import S3rver from './s3rver';
 
@@ -22,26 +23,32 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
+/** Starts dynalite in a child process (see dynalite-process.mjs), on `port` or an ephemeral one. */
 export async function startDynalite(
   options: { port?: number; dataDir?: string } = {},
 ): Promise<RunningService> {
   const path = options.dataDir ? join(options.dataDir, 'dynamodb') : undefined;
   if (path) mkdirSync(path, { recursive: true });
-  const server = dynalite({
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-    ...(path ? { path } : {}),
+  const child = fork(
+    join(import.meta.dirname, 'dynalite-process.mjs'),
+    [String(options.port ?? 0), ...(path ? [path] : [])],
+    // Plain Node: the child runs no TypeScript, whatever loader started the parent.
+    { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (message: { port?: number; error?: string }) =>
+      message.port ? resolve(message.port) : reject(new Error(`dynalite did not start: ${message.error}`)),
+    );
+    child.once('exit', (code) => reject(new Error(`dynalite exited with ${code} before listening`)));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
     port,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: async () => {
+      if (child.connected) child.send('close');
+      await exited;
+    },
   };
 }
 

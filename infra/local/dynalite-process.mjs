@@ -1,0 +1,26 @@
+// dynalite in a process of its own, as DynamoDB is a service of its own: it gets its own core, and the
+// handlers' process no longer shares its event loop with the database. Started by startDynalite (fork);
+// reports its port over IPC and exits when its parent goes, even if the parent was killed.
+import dynalite from 'dynalite';
+
+const [port = '0', path] = process.argv.slice(2);
+const server = dynalite({
+  createTableMs: 0,
+  deleteTableMs: 0,
+  updateTableMs: 0,
+  ...(path ? { path } : {}),
+});
+
+server.once('error', (error) => {
+  process.send?.({ error: String(error) });
+  process.exit(1);
+});
+server.listen(Number(port), '127.0.0.1', () => {
+  process.send?.({ port: server.address().port });
+});
+
+const stop = () => server.close(() => process.exit(0));
+process.on('message', (message) => {
+  if (message === 'close') stop();
+});
+process.on('disconnect', stop);
