@@ -59,16 +59,23 @@ async function main(): Promise<void> {
   const { clients } = await import('../shared/aws/clients');
 
   let meter: Meter = { requests: 0, tableUnits: 0, indexUnits: 0 };
+  const updateKinds = new Map<string, number>();
+  process.on('exit', () => {
+    if (process.env.BENCH_DETAIL) console.log(updateKinds);
+  });
   const timeByCommand = new Map<string, { calls: number; ms: number }>();
   clients.dynamo.middlewareStack.add(
     (next, context) => async (args) => {
       const started = performance.now();
       const input = args.input as Record<string, unknown>;
-      const isWrite =
-        ['Item', 'Key', 'RequestItems'].some((k) => k in input) && !('KeyConditionExpression' in input);
+      const isWrite = /^(Put|Update|Delete|BatchWrite)/.test(String(context.commandName));
       if (isWrite) input.ReturnConsumedCapacity = 'TOTAL';
       meter.requests++;
       const result = await next(args);
+      if (process.env.BENCH_DETAIL && context.commandName === 'UpdateItemCommand') {
+        const what = String(input.UpdateExpression).slice(0, 24);
+        updateKinds.set(what, (updateKinds.get(what) ?? 0) + 1);
+      }
       const timing = timeByCommand.get(String(context.commandName)) ?? { calls: 0, ms: 0 };
       timing.calls++;
       timing.ms += performance.now() - started;
@@ -78,7 +85,7 @@ async function main(): Promise<void> {
       };
       const consumed = [output.ConsumedCapacity ?? []].flat();
       // Reads report capacity too when asked; only writes were asked.
-      if (isWrite && !('Keys' in input)) {
+      if (isWrite) {
         meter.tableUnits += consumed.reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
         meter.indexUnits += indexUnitsOf(input);
       }

@@ -5,6 +5,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { clients } from '../../shared/aws/clients';
 import { ingestConfigSchema, loadConfig } from '../../shared/config';
+import { BatchedIngestStore } from '../../shared/ingest/batched-store';
 import { INGEST_METRICS, IngestTally } from '../../shared/ingest/ingest-metrics';
 import { processMessage } from '../../shared/ingest/process-message';
 import { parseEventObject } from '../../shared/parse';
@@ -26,13 +27,15 @@ const deps = {
   maxReceiveCount: config.MAX_RECEIVE_COUNT,
 };
 
-const recordHandler = (tally: IngestTally) => async (record: SQSRecord) => {
+const recordHandler = (tally: IngestTally, batch: BatchedIngestStore) => async (record: SQSRecord) => {
   const receiveCount = Number(record.attributes.ApproximateReceiveCount);
   try {
-    return await processMessage(
-      { ...deps, onOutcome: (outcome) => tally.count(outcome) },
-      { messageId: record.messageId, body: record.body, receiveCount },
-      logger,
+    return await batch.participate((store) =>
+      processMessage(
+        { ...deps, store, onOutcome: (outcome) => tally.count(outcome) },
+        { messageId: record.messageId, body: record.body, receiveCount },
+        logger,
+      ),
     );
   } catch (error) {
     const next = receiveCount >= deps.maxReceiveCount ? 'the DLQ' : 'a retry';
@@ -43,8 +46,10 @@ const recordHandler = (tally: IngestTally) => async (record: SQSRecord) => {
 
 export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
   const tally = new IngestTally();
+  // The records' writes go out together once each record has read and parsed its object.
+  const batch = new BatchedIngestStore(deps.store, event.Records.length);
   try {
-    return await processPartialResponse(event, recordHandler(tally), processor, {
+    return await processPartialResponse(event, recordHandler(tally, batch), processor, {
       throwOnFullBatchFailure: false,
     });
   } finally {

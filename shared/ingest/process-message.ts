@@ -1,6 +1,6 @@
 // One SQS message (an S3 event notification) → each object it names ingested; failures classified.
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { EventsTable, ObjectVersion } from '../store/events-table';
+import type { IngestStore, ObjectVersion } from '../store/events-table';
 import { type IngestDeps, type IngestOutcome, ingestObject } from './ingest-object';
 import { MalformedNotificationError, type ObjectNotification, parseNotificationBody } from './notifications';
 
@@ -77,7 +77,7 @@ export async function processMessage(
  * DLQ regardless. Returns the rejections that were recorded.
  */
 export async function recordRetriesExhausted(
-  store: Pick<EventsTable, 'putRejection'>,
+  store: Pick<IngestStore, 'putRejection'>,
   versions: ObjectVersion[],
   detail: string,
   logger: Pick<Logger, 'warn' | 'error'>,

@@ -1,11 +1,18 @@
-// The merger: folds one object's contribution (or withdrawal) into an event item, with optimistic
-// concurrency on `rev`, and then applies the topic writes the change implies.
-
+// The merger: folds what objects say about events into event items, with optimistic concurrency on `rev`.
+// It writes many events at once (all the objects of one SQS batch) and applies the topic writes they
+// imply together, so a batch costs one BatchWriteItem and one counter update per topic, not per event.
 import { randomUUID } from 'node:crypto';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { ContributionKind, NewsEvent, StoredEvent } from '../domain/event';
 import { mergeContributions } from '../domain/merge';
 import { topicSlug } from '../domain/topics';
+import { runPool } from '../upload/pool';
 import { backoffDelay, type RetryPolicy } from './batch-write';
 import {
   type ContributionEntry,
@@ -18,12 +25,21 @@ import {
 import type { TopicIndex } from './topic-index';
 import { conditionalWrite } from './writes';
 
-/** Thrown when an event stays busy (another merge's topic writes unfinished): transient, retry the message. */
+/** Thrown when events stay busy (other merges' topic writes unfinished): transient, retry the message. */
 export class EventBusy extends Error {
   override name = 'EventBusy';
 }
 
 export type ContributeOutcome = 'applied' | 'unchanged' | 'overtaken';
+
+/** What one object version says about one event; without `contribution`, it withdraws what it said. */
+export interface EventWrite {
+  eventId: string;
+  objectKey: string;
+  /** Normalized sequencer of the object version. */
+  seq: string;
+  contribution: { kind: ContributionKind; event: NewsEvent } | undefined;
+}
 
 export interface MergerOptions {
   now: () => Date;
@@ -33,12 +49,16 @@ export interface MergerOptions {
    * invocation (the function timeout is 60 s), so a live writer is never overtaken.
    */
   lockTimeoutMs: number;
+  /** Event items written at once. */
+  concurrency: number;
 }
 
-// Merges retry when another writer changed the same event meanwhile. A merge holds an event for a few
-// requests (its topic writes), so waits are short and many: about 10 s in all before giving up.
-const MAX_ATTEMPTS = 100;
-const waitPolicy = { baseDelayMs: 2, maxDelayMs: 200 };
+// Rounds of a batch: events another merge holds, or that changed under us, are tried again after the
+// round's own topic writes are applied and released (so two batches never wait on each other).
+const MAX_ROUNDS = 60;
+const waitPolicy = { baseDelayMs: 5, maxDelayMs: 250 };
+// BatchGetItem reads at most 100 keys per request.
+const MAX_BATCH_GET = 100;
 
 /** The event an item holds: its live contributions merged, stamped with the last content change. */
 export function eventOf(item: EventItem | undefined): StoredEvent | undefined {
@@ -66,6 +86,16 @@ function slugsOf(event: NewsEvent | undefined): string[] {
   return event ? [...new Set(event.topics.map(topicSlug))] : [];
 }
 
+type Attempt =
+  | {
+      kind: 'written';
+      outcomes: Map<string, ContributeOutcome>;
+      item?: EventItem;
+      pending?: PendingWrites;
+      touch: string[];
+    }
+  | { kind: 'retry'; busy: boolean };
+
 export class EventMerger {
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -81,97 +111,166 @@ export class EventMerger {
     return Item ? eventItemSchema.parse(Item) : undefined;
   }
 
-  /**
-   * Records what object `objectKey` (at sequencer `seq`) says about event `id`; `undefined` withdraws it,
-   * leaving a tombstone so that a late write of an older version of that object is refused. Merges of one
-   * event are serialized: a merge that changes topics records its derived writes in `pending` in the same
-   * conditional put, applies them, then clears the marker; the next merge waits for that (or finishes a
-   * crashed writer's marker once it is older than `lockTimeoutMs`).
-   */
-  async contribute(
-    id: string,
-    objectKey: string,
-    seq: string,
-    contribution: { kind: ContributionKind; event: NewsEvent } | undefined,
-    at: string,
-  ): Promise<ContributeOutcome> {
-    // A new event file usually names an event nobody has written: try the create first, read on conflict.
-    let current: EventItem | undefined;
-    let known = contribution !== undefined;
-    let waits = 0;
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      if (!known) current = await this.read(id, true);
-      known = false;
-
-      const held = current?.pending;
-      if (held && this.options.now().getTime() - Date.parse(held.at) >= this.options.lockTimeoutMs) {
-        // Its writer died before finishing: finish for it, then merge on the result.
-        if (current) await this.settle(current, held);
-        continue;
+  /** Strongly consistent reads of many event items; absent ones are missing from the map. */
+  private async readMany(ids: string[]): Promise<Map<string, EventItem>> {
+    const found = new Map<string, EventItem>();
+    for (let start = 0; start < ids.length; start += MAX_BATCH_GET) {
+      let keys: Record<string, unknown>[] = ids.slice(start, start + MAX_BATCH_GET).map(itemKeys.event);
+      for (let attempt = 0; keys.length > 0; attempt++) {
+        if (attempt >= this.options.retry.maxAttempts)
+          throw new EventBusy(`${keys.length} event reads unprocessed`);
+        if (attempt > 0) await this.options.retry.sleep(backoffDelay(attempt, this.options.retry));
+        const result = await this.client.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
+        );
+        for (const raw of result.Responses?.[this.tableName] ?? []) {
+          const item = eventItemSchema.parse(raw);
+          found.set(item.id, item);
+        }
+        keys = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
       }
-      const existing = current?.src[objectKey];
-      if (existing && existing.seq > seq) return 'overtaken';
-      const entry: ContributionEntry = contribution ? { seq, ...contribution } : { seq };
-      if (existing && canonicalJson(existing) === canonicalJson(entry)) return 'unchanged';
-
-      const src = { ...current?.src, [objectKey]: entry };
-      const before = eventOf(current);
-      const merged = mergeContributions(liveContributions(src));
-      const contentSame =
-        before !== undefined &&
-        merged !== undefined &&
-        canonicalJson({ ...before, updatedAt: undefined }) === canonicalJson(merged);
-      const { pending, touch } = derivedWrites(before, merged, contentSame, at);
-      if (held && pending) {
-        // Another merge of this event is applying its topic writes; ours must follow them: wait, briefly.
-        await this.options.retry.sleep(backoffDelay(waits++, { ...this.options.retry, ...waitPolicy }));
-        continue;
-      }
-      const updatedAt = merged ? (contentSame ? before.updatedAt : at) : undefined;
-      const item: EventItem & Record<string, unknown> = {
-        ...itemKeys.event(id),
-        id,
-        date: id.slice(0, 10),
-        rev: (current?.rev ?? 0) + 1,
-        src,
-        topics: slugsOf(merged),
-        ...(updatedAt ? { updatedAt } : {}),
-        ...(merged ? eventIndexKeys(merged) : {}),
-        // A merge without topic writes passes another merge's marker on untouched, so it needn't wait.
-        ...(pending ? { pending } : held ? { pending: held } : {}),
-      };
-      const written = await conditionalWrite(
-        this.client,
-        new PutCommand({
-          TableName: this.tableName,
-          Item: item,
-          ...(current
-            ? { ConditionExpression: 'rev = :rev', ExpressionAttributeValues: { ':rev': current.rev } }
-            : { ConditionExpression: 'attribute_not_exists(rev)' }),
-        }),
-      );
-      if (!written.written) continue;
-      if (pending) await this.settle(item, pending);
-      // `updated` times only: idempotent and order-free, so they need no marker.
-      else if (touch.length > 0) await this.topics.touch(touch, at);
-      return 'applied';
     }
-    throw new EventBusy(`event ${id} stayed busy with other writers; the message will be retried`);
+    return found;
   }
 
-  /** Applies a merge's derived writes, then clears its marker (identified by its token, not the item's rev). */
-  private async settle(item: EventItem, pending: PendingWrites): Promise<void> {
-    await this.topics.apply(item, pending);
-    await conditionalWrite(
+  /**
+   * Records what each object version says about each event. A withdrawal leaves a tombstone so that a
+   * late write of an older version of that object is refused. A merge that changes an event's topics or
+   * existence records its derived writes in `pending` in the same conditional put; the batch applies all
+   * of them together and then clears each marker. Another merge of a held event waits for that (or, once
+   * the marker is older than `lockTimeoutMs`, finishes a crashed writer's work). Returns each write's
+   * outcome, keyed `<eventId>\n<objectKey>`.
+   */
+  async writeMany(writes: EventWrite[], at: string): Promise<Map<string, ContributeOutcome>> {
+    const byEvent = new Map<string, EventWrite[]>();
+    for (const write of writes) byEvent.set(write.eventId, [...(byEvent.get(write.eventId) ?? []), write]);
+    const outcomes = new Map<string, ContributeOutcome>();
+
+    // A new event file usually names an event nobody has written: try the creates first, read on conflict.
+    let todo = [...byEvent.keys()];
+    let current = new Map<string, EventItem>();
+    let known = writes.every((write) => write.contribution !== undefined);
+    for (let round = 0; todo.length > 0; round++) {
+      if (round >= MAX_ROUNDS)
+        throw new EventBusy(`events stayed busy with other writers: ${todo.slice(0, 3).join(', ')}`);
+      if (!known) current = await this.readMany(todo);
+      known = false;
+      const attempts = new Map<string, Attempt>();
+      await runPool(todo, this.options.concurrency, async (id) => {
+        attempts.set(id, await this.attempt(id, byEvent.get(id) ?? [], current.get(id), at));
+      });
+
+      const settled: { item: EventItem; pending: PendingWrites }[] = [];
+      const touch = new Set<string>();
+      const again: string[] = [];
+      let busy = false;
+      for (const [id, attempt] of attempts) {
+        if (attempt.kind === 'retry') {
+          again.push(id);
+          busy ||= attempt.busy;
+          continue;
+        }
+        for (const [objectKey, outcome] of attempt.outcomes) outcomes.set(`${id}\n${objectKey}`, outcome);
+        if (attempt.item && attempt.pending) settled.push({ item: attempt.item, pending: attempt.pending });
+        for (const slug of attempt.touch) touch.add(slug);
+      }
+      await this.settle(settled);
+      // `updated` times only: idempotent and order-free, so they need no marker.
+      if (touch.size > 0) await this.topics.touch([...touch], at);
+      todo = again;
+      if (busy) await this.options.retry.sleep(backoffDelay(round, { ...this.options.retry, ...waitPolicy }));
+    }
+    return outcomes;
+  }
+
+  /** One try at writing one event: the item as last read (`current`), this batch's writes folded in. */
+  private async attempt(
+    id: string,
+    writes: EventWrite[],
+    current: EventItem | undefined,
+    at: string,
+  ): Promise<Attempt> {
+    const held = current?.pending;
+    if (held && this.options.now().getTime() - Date.parse(held.at) >= this.options.lockTimeoutMs) {
+      // Its writer died before finishing: finish for it, then merge on the result.
+      if (current) await this.settle([{ item: current, pending: held }]);
+      return { kind: 'retry', busy: false };
+    }
+
+    const outcomes = new Map<string, ContributeOutcome>();
+    const src = { ...current?.src };
+    for (const write of writes) {
+      const existing = src[write.objectKey];
+      if (existing && existing.seq > write.seq) {
+        outcomes.set(write.objectKey, 'overtaken');
+        continue;
+      }
+      const entry: ContributionEntry = write.contribution
+        ? { seq: write.seq, ...write.contribution }
+        : { seq: write.seq };
+      if (existing && canonicalJson(existing) === canonicalJson(entry)) {
+        outcomes.set(write.objectKey, 'unchanged');
+        continue;
+      }
+      src[write.objectKey] = entry;
+      outcomes.set(write.objectKey, 'applied');
+    }
+    if (![...outcomes.values()].includes('applied')) return { kind: 'written', outcomes, touch: [] };
+
+    const before = eventOf(current);
+    const merged = mergeContributions(liveContributions(src));
+    const contentSame =
+      before !== undefined &&
+      merged !== undefined &&
+      canonicalJson({ ...before, updatedAt: undefined }) === canonicalJson(merged);
+    const { pending, touch } = derivedWrites(before, merged, contentSame, at);
+    // Another merge of this event is applying its topic writes; ours must follow them.
+    if (held && pending) return { kind: 'retry', busy: true };
+    const updatedAt = merged ? (contentSame ? before.updatedAt : at) : undefined;
+    const item: EventItem & Record<string, unknown> = {
+      ...itemKeys.event(id),
+      id,
+      date: id.slice(0, 10),
+      rev: (current?.rev ?? 0) + 1,
+      src,
+      topics: slugsOf(merged),
+      ...(updatedAt ? { updatedAt } : {}),
+      ...(merged ? eventIndexKeys(merged) : {}),
+      // A merge without topic writes passes another merge's marker on untouched, so it needn't wait.
+      ...(pending ? { pending } : held ? { pending: held } : {}),
+    };
+    const written = await conditionalWrite(
       this.client,
-      new UpdateCommand({
+      new PutCommand({
         TableName: this.tableName,
-        Key: itemKeys.event(item.id),
-        UpdateExpression: 'REMOVE pending',
-        ConditionExpression: 'pending.#token = :token',
-        ExpressionAttributeNames: { '#token': 'token' },
-        ExpressionAttributeValues: { ':token': pending.token },
+        Item: item,
+        ...(current
+          ? { ConditionExpression: 'rev = :rev', ExpressionAttributeValues: { ':rev': current.rev } }
+          : { ConditionExpression: 'attribute_not_exists(rev)' }),
       }),
+    );
+    if (!written.written) return { kind: 'retry', busy: false };
+    return { kind: 'written', outcomes, item, ...(pending ? { pending } : {}), touch };
+  }
+
+  /** Applies merges' derived writes together, then clears each marker (by its token, not the item's rev). */
+  private async settle(merges: { item: EventItem; pending: PendingWrites }[]): Promise<void> {
+    if (merges.length === 0) return;
+    await this.topics.apply(merges.map(({ item, pending }) => ({ event: item, pending })));
+    await Promise.all(
+      merges.map(({ item, pending }) =>
+        conditionalWrite(
+          this.client,
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: itemKeys.event(item.id),
+            UpdateExpression: 'REMOVE pending',
+            ConditionExpression: 'pending.#token = :token',
+            ExpressionAttributeNames: { '#token': 'token' },
+            ExpressionAttributeValues: { ':token': pending.token },
+          }),
+        ),
+      ),
     );
   }
 }

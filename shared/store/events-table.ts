@@ -4,9 +4,8 @@ import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk
 import type { RejectionReason, StoredEvent } from '../domain/event';
 import type { Contribution } from '../domain/merge';
 import { normalizeSequencer } from '../domain/sequencer';
-import { runPool } from '../upload/pool';
 import { defaultRetryPolicy, type RetryPolicy } from './batch-write';
-import { EventMerger } from './event-merger';
+import { EventMerger, type EventWrite } from './event-merger';
 import { itemKeys, type ObjectItem, type ObjectStateName, objectItemSchema } from './keys';
 import { ObjectLedger, type ObjectVersion } from './object-ledger';
 import {
@@ -40,6 +39,7 @@ export type RejectionCause = RejectionReason | 'malformed-notification' | 'retri
 
 /** What ingestion needs from the store. */
 export interface IngestStore {
+  applyMany(requests: ObjectWriteRequest[]): Promise<ApplyOutcome[]>;
   putEvents(version: ObjectVersion, contributions: Contribution[]): Promise<ApplyOutcome>;
   putRejection(version: ObjectVersion, reason: RejectionCause, detail: string): Promise<ApplyOutcome>;
   deleteObject(version: ObjectVersion): Promise<ApplyOutcome>;
@@ -61,12 +61,21 @@ export interface ReadStore {
   stats(): Promise<Stats>;
 }
 
+/** One object version to apply: its events, its deletion (`contributions: []`) or its rejection. */
+export interface ObjectWriteRequest {
+  version: ObjectVersion;
+  state: ObjectStateName;
+  /** Absent for a rejection: the last good version's events stay. */
+  contributions?: Contribution[];
+  rejection?: { reason: RejectionCause; detail: string };
+}
+
 export interface EventsTableOptions {
   now?: () => Date;
   retry?: RetryPolicy;
   /** See MergerOptions.lockTimeoutMs. */
   lockTimeoutMs?: number;
-  /** Events of one object written at once; bounds a day listing's fan-out. */
+  /** Event items written at once; bounds a day listing's fan-out. */
   concurrency?: number;
 }
 
@@ -78,7 +87,6 @@ export class EventsTable implements IngestStore, ReadStore {
   private readonly ledger: ObjectLedger;
   private readonly merger: EventMerger;
   private readonly queries: EventQueries;
-  private readonly concurrency: number;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -87,12 +95,12 @@ export class EventsTable implements IngestStore, ReadStore {
   ) {
     this.now = options.now ?? (() => new Date());
     const retry = options.retry ?? defaultRetryPolicy;
-    this.concurrency = options.concurrency ?? 8;
     this.ledger = new ObjectLedger(client, tableName);
     this.merger = new EventMerger(client, tableName, new TopicIndex(client, tableName, retry), {
       now: this.now,
       retry,
       lockTimeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
+      concurrency: options.concurrency ?? 16,
     });
     this.queries = new EventQueries(client, tableName, retry);
   }
@@ -104,8 +112,8 @@ export class EventsTable implements IngestStore, ReadStore {
   }
 
   /** Makes the table reflect this object version's events; older versions never overwrite newer ones. */
-  putEvents(version: ObjectVersion, contributions: Contribution[]): Promise<ApplyOutcome> {
-    return this.apply(version, 'events', contributions);
+  async putEvents(version: ObjectVersion, contributions: Contribution[]): Promise<ApplyOutcome> {
+    return this.applyOne({ version, state: 'events', contributions });
   }
 
   /**
@@ -113,54 +121,95 @@ export class EventsTable implements IngestStore, ReadStore {
    * (a broken edit must not take a working event down); deleting the object removes them.
    */
   putRejection(version: ObjectVersion, reason: RejectionCause, detail: string): Promise<ApplyOutcome> {
-    return this.apply(version, 'rejected', undefined, { reason, detail });
+    return this.applyOne({ version, state: 'rejected', rejection: { reason, detail } });
   }
 
   /** The object is gone: withdraw everything it contributed, leaving a tombstone for ordering. */
   deleteObject(version: ObjectVersion): Promise<ApplyOutcome> {
-    return this.apply(version, 'deleted', []);
+    return this.applyOne({ version, state: 'deleted', contributions: [] });
   }
 
-  private async apply(
-    rawVersion: ObjectVersion,
-    state: ObjectStateName,
-    contributions: Contribution[] | undefined,
-    rejection?: { reason: RejectionCause; detail: string },
-  ): Promise<ApplyOutcome> {
-    const version = { ...rawVersion, sequencer: normalizeSequencer(rawVersion.sequencer) };
+  private async applyOne(request: ObjectWriteRequest): Promise<ApplyOutcome> {
+    const [outcome] = await this.applyMany([request]);
+    if (!outcome) throw new Error('no outcome for the object write');
+    return outcome;
+  }
+
+  /**
+   * Applies several object versions at once (the objects of one SQS batch): each is claimed on its own,
+   * their event writes are grouped per event, and the topic writes they imply go out together. Two
+   * versions of one object go in separate rounds, in the order given.
+   */
+  async applyMany(requests: ObjectWriteRequest[]): Promise<ApplyOutcome[]> {
+    const outcomes: ApplyOutcome[] = new Array(requests.length);
+    const rounds: number[][] = [];
+    const versionsSeen = new Map<string, number>();
+    requests.forEach((request, index) => {
+      const round = versionsSeen.get(request.version.key) ?? 0;
+      versionsSeen.set(request.version.key, round + 1);
+      (rounds[round] ??= []).push(index);
+    });
+    for (const round of rounds) {
+      const results = await this.applyRound(round.map((index) => requests[index] as ObjectWriteRequest));
+      round.forEach((index, position) => {
+        outcomes[index] = results[position] as ApplyOutcome;
+      });
+    }
+    return outcomes;
+  }
+
+  private async applyRound(requests: ObjectWriteRequest[]): Promise<ApplyOutcome[]> {
     const at = this.now().toISOString();
-    const eventIds = contributions && [...new Set(contributions.map((c) => c.event.id))];
+    const prepared = requests.map((request) => ({
+      ...request,
+      version: { ...request.version, sequencer: normalizeSequencer(request.version.sequencer) },
+      eventIds: request.contributions && [...new Set(request.contributions.map((c) => c.event.id))],
+    }));
 
-    // 1. Claim the object at this sequencer (one conditional update that returns the previous version).
-    const claim = await this.ledger.claim(version, state, eventIds, at);
-    if (claim.status === 'stale') return { status: 'stale' };
-    const { previous } = claim;
+    // 1. Claim each object at its sequencer (one conditional update that returns the previous version).
+    const claims = await Promise.all(
+      prepared.map(({ version, state, eventIds }) => this.ledger.claim(version, state, eventIds, at)),
+    );
 
-    // 2. Write this version's contributions and withdraw what earlier versions said that this one doesn't.
-    if (eventIds) {
+    // 2. Write the contributions, and withdraw what earlier versions said that these don't, all at once.
+    const writes: EventWrite[] = [];
+    const withdrawals = prepared.map(({ version, contributions, eventIds }, index) => {
+      const claim = claims[index];
+      if (claim?.status !== 'claimed' || !eventIds) return [];
+      const { previous } = claim;
       const withdrawn = [...new Set([...(previous?.eventIds ?? []), ...(previous?.pendingIds ?? [])])].filter(
         (id) => !eventIds.includes(id),
       );
-      const writes = [
-        ...(contributions ?? []).map((c) => ({ id: c.event.id, contribution: c })),
-        ...withdrawn.map((id) => ({ id, contribution: undefined })),
-      ];
-      let overtaken = false;
-      await runPool(writes, this.concurrency, async ({ id, contribution }) => {
-        const outcome = await this.merger.contribute(id, version.key, version.sequencer, contribution, at);
-        if (outcome === 'overtaken') overtaken = true;
-      });
-      // A newer version of the object reached these events first: they are its to finish.
-      if (overtaken) return { status: 'stale' };
-      if (previous?.pendingIds.length || withdrawn.length > 0) await this.ledger.finish(version);
-    }
+      const { key: objectKey, sequencer: seq } = version;
+      for (const contribution of contributions ?? []) {
+        writes.push({ eventId: contribution.event.id, objectKey, seq, contribution });
+      }
+      for (const eventId of withdrawn) writes.push({ eventId, objectKey, seq, contribution: undefined });
+      return withdrawn;
+    });
+    const written = await this.merger.writeMany(writes, at);
 
-    // 3. The rejection item: written for a rejection, removed once a later version is fine.
-    if (rejection) await this.writeRejection(version, rejection, at);
-    else if (previous?.state === 'rejected' || previous?.seq === version.sequencer) {
-      await this.writeRejection(version, undefined, at);
-    }
-    return { status: 'applied', eventIds: eventIds ?? previous?.eventIds ?? [] };
+    // 3. Finish each claim, and write or clear its rejection item.
+    return Promise.all(
+      prepared.map(async ({ version, rejection, eventIds }, index): Promise<ApplyOutcome> => {
+        const claim = claims[index];
+        if (claim?.status !== 'claimed') return { status: 'stale' };
+        const { previous } = claim;
+        if (eventIds) {
+          const touched = [...eventIds, ...(withdrawals[index] ?? [])];
+          // A newer version of the object reached these events first: they are its to finish.
+          if (touched.some((id) => written.get(`${id}\n${version.key}`) === 'overtaken'))
+            return { status: 'stale' };
+          if (previous?.pendingIds.length || (withdrawals[index]?.length ?? 0) > 0)
+            await this.ledger.finish(version);
+        }
+        if (rejection) await this.writeRejection(version, rejection, at);
+        else if (previous?.state === 'rejected' || previous?.seq === version.sequencer) {
+          await this.writeRejection(version, undefined, at);
+        }
+        return { status: 'applied', eventIds: eventIds ?? previous?.eventIds ?? [] };
+      }),
+    );
   }
 
   private async writeRejection(

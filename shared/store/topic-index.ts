@@ -13,27 +13,52 @@ export class TopicIndex {
   ) {}
 
   /**
-   * Applies the derived writes of one merge. Entries are idempotent (put or delete by key). The counters
-   * are `ADD`s, exact because each merge that changes an event's topics is the only writer of its delta:
-   * merges of one event are serialized by the event item's `pending` marker (see EventMerger).
+   * Applies the derived writes of several merges together: one BatchWriteItem for all their entries, one
+   * counter update per topic with the deltas summed. Entries are idempotent (put or delete by key). The
+   * counters are `ADD`s, exact because each merge that changes an event's topics is the only writer of
+   * its delta: merges of one event are serialized by the event item's `pending` marker (see EventMerger).
    */
-  async apply(event: { id: string; date: string }, pending: PendingWrites): Promise<void> {
-    const sortKey = sortKeyOf(event);
-    const requests: WriteRequest[] = [
-      ...pending.add.map((slug) => ({ PutRequest: { Item: membershipItem(slug, event) } })),
-      ...pending.remove.map((slug) => ({ DeleteRequest: { Key: itemKeys.membership(slug, sortKey) } })),
-    ];
+  async apply(merges: { event: { id: string; date: string }; pending: PendingWrites }[]): Promise<void> {
+    const requests: WriteRequest[] = [];
+    const deltas = new Map<string, { delta: number; label?: string }>();
+    const touched = new Set<string>();
+    let events = 0;
+    for (const { event, pending } of merges) {
+      const sortKey = sortKeyOf(event);
+      for (const slug of pending.add) {
+        requests.push({ PutRequest: { Item: membershipItem(slug, event) } });
+        const entry = deltas.get(slug) ?? { delta: 0 };
+        entry.delta += 1;
+        entry.label ??= pending.labels[slug];
+        deltas.set(slug, entry);
+      }
+      for (const slug of pending.remove) {
+        requests.push({ DeleteRequest: { Key: itemKeys.membership(slug, sortKey) } });
+        const entry = deltas.get(slug) ?? { delta: 0 };
+        entry.delta -= 1;
+        deltas.set(slug, entry);
+      }
+      for (const slug of pending.touch) touched.add(slug);
+      events += pending.events;
+    }
+    const at =
+      merges
+        .map(({ pending }) => pending.at)
+        .sort()
+        .at(-1) ?? '';
     // Entries land before the counters move, so a feed never counts an entry it can't show.
     await batchWrite(this.client, this.tableName, requests, this.retry);
     await Promise.all([
-      ...pending.add.map((slug) => this.count(slug, 1, pending.at, pending.labels[slug] ?? slug)),
-      ...pending.remove.map((slug) => this.count(slug, -1, pending.at)),
-      this.touch(pending.touch, pending.at),
-      ...(pending.events !== 0 ? [this.countEvents(pending.events)] : []),
+      ...[...deltas].map(([slug, { delta, label }]) => this.count(slug, delta, at, label)),
+      this.touch(
+        [...touched].filter((slug) => !deltas.has(slug)),
+        at,
+      ),
+      ...(events !== 0 ? [this.countEvents(events)] : []),
     ]);
   }
 
-  private async count(slug: string, delta: 1 | -1, at: string, label?: string): Promise<void> {
+  private async count(slug: string, delta: number, at: string, label?: string): Promise<void> {
     const { Attributes } = await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
@@ -44,7 +69,7 @@ export class TopicIndex {
         ReturnValues: 'UPDATED_NEW',
       }),
     );
-    if (delta < 0 && Number(Attributes?.events ?? 0) <= 0) {
+    if (delta <= 0 && Number(Attributes?.events ?? 0) <= 0) {
       // Gone only while empty: an entry added meanwhile has already moved the count above zero.
       await conditionalWrite(
         this.client,
