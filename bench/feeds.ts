@@ -107,7 +107,40 @@ async function main(): Promise<void> {
       50,
     ).toFixed(2);
   console.log(
-    `[bench] all-events page of 50: Query p50 ${p50(queryMs)} ms, Atom render p50 ${p50(renderMs)} ms`,
+    `[bench] all-events page of 50: store read p50 ${p50(queryMs)} ms, Atom render p50 ${p50(renderMs)} ms`,
+  );
+
+  // A feed page is a key-only Query plus one BatchGetItem; the floor is one raw Query of the same page
+  // size on the same partition, measured in the same run. Target: within 2×.
+  const { QueryCommand } = await import('@aws-sdk/lib-dynamodb');
+  const { tableSchema } = await import('../shared/store/table-schema');
+  const { clients } = await import('../shared/aws/clients');
+  const everyTopic = (await stack.store.listTopics(undefined, { limit: 500 })).items;
+  const hot = everyTopic.sort((a, b) => b.events - a.events)[0]?.slug ?? '';
+  const rawQuery = () =>
+    clients.dynamo.send(
+      new QueryCommand({
+        TableName: 'events',
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': tableSchema.partitionKey },
+        ExpressionAttributeValues: { ':pk': `TOPIC#${hot}` },
+        ScanIndexForward: false,
+        Limit: 50,
+      }),
+    );
+  const floorMs: number[] = [];
+  const pageMs: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    let start = performance.now();
+    await rawQuery();
+    floorMs.push(performance.now() - start);
+    start = performance.now();
+    await stack.store.topicEvents(hot, { limit: 50 });
+    pageMs.push(performance.now() - start);
+  }
+  const ratio = Number(p50(pageMs)) / Number(p50(floorMs));
+  console.log(
+    `[bench] topic page of 50 (${hot}): store read p50 ${p50(pageMs)} ms vs raw Query p50 ${p50(floorMs)} ms = ${ratio.toFixed(2)}× (target ≤ 2×: ${ratio <= 2 ? 'met' : 'NOT met'})`,
   );
   await stack.close();
   rmSync(dataDir, { recursive: true, force: true });

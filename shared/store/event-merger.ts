@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   BatchGetCommand,
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -57,6 +58,9 @@ export interface MergerOptions {
 // round's own topic writes are applied and released (so two batches never wait on each other).
 const MAX_ROUNDS = 60;
 const waitPolicy = { baseDelayMs: 5, maxDelayMs: 250 };
+// From this many events in a round, one journal item (a put and a delete) clears the round's markers
+// instead of one update per event.
+const JOURNAL_MIN_EVENTS = 3;
 // BatchGetItem reads at most 100 keys per request.
 const MAX_BATCH_GET = 100;
 
@@ -97,6 +101,8 @@ type Attempt =
   | { kind: 'retry'; busy: boolean };
 
 export class EventMerger {
+  private readonly settledJournals = new Set<string>();
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -155,9 +161,16 @@ export class EventMerger {
         throw new EventBusy(`events stayed busy with other writers: ${todo.slice(0, 3).join(', ')}`);
       if (!known) current = await this.readMany(todo);
       known = false;
+      // The journal exists before any marker names it, and goes once the round's topic writes are applied.
+      const journal = todo.length >= JOURNAL_MIN_EVENTS ? randomUUID() : undefined;
+      if (journal) {
+        await this.client.send(
+          new PutCommand({ TableName: this.tableName, Item: { ...itemKeys.journal(journal), at } }),
+        );
+      }
       const attempts = new Map<string, Attempt>();
       await runPool(todo, this.options.concurrency, async (id) => {
-        attempts.set(id, await this.attempt(id, byEvent.get(id) ?? [], current.get(id), at));
+        attempts.set(id, await this.attempt(id, byEvent.get(id) ?? [], current.get(id), at, journal));
       });
 
       const settled: { item: EventItem; pending: PendingWrites }[] = [];
@@ -174,7 +187,7 @@ export class EventMerger {
         if (attempt.item && attempt.pending) settled.push({ item: attempt.item, pending: attempt.pending });
         for (const slug of attempt.touch) touch.add(slug);
       }
-      await this.settle(settled);
+      await this.settle(settled, journal);
       // `updated` times only: idempotent and order-free, so they need no marker.
       if (touch.size > 0) await this.topics.touch([...touch], at);
       todo = again;
@@ -189,11 +202,13 @@ export class EventMerger {
     writes: EventWrite[],
     current: EventItem | undefined,
     at: string,
+    journal: string | undefined,
   ): Promise<Attempt> {
-    const held = current?.pending;
+    let held = current?.pending;
+    if (held?.journal && (await this.journalSettled(held.token))) held = undefined;
     if (held && this.options.now().getTime() - Date.parse(held.at) >= this.options.lockTimeoutMs) {
       // Its writer died before finishing: finish for it, then merge on the result.
-      if (current) await this.settle([{ item: current, pending: held }]);
+      if (current) await this.settle([{ item: current, pending: held }], undefined);
       return { kind: 'retry', busy: false };
     }
 
@@ -223,7 +238,7 @@ export class EventMerger {
       before !== undefined &&
       merged !== undefined &&
       canonicalJson({ ...before, updatedAt: undefined }) === canonicalJson(merged);
-    const { pending, touch } = derivedWrites(before, merged, contentSame, at);
+    const { pending, touch } = derivedWrites(before, merged, contentSame, at, journal);
     // Another merge of this event is applying its topic writes; ours must follow them.
     if (held && pending) return { kind: 'retry', busy: true };
     const updatedAt = merged ? (contentSame ? before.updatedAt : at) : undefined;
@@ -253,10 +268,34 @@ export class EventMerger {
     return { kind: 'written', outcomes, item, ...(pending ? { pending } : {}), touch };
   }
 
-  /** Applies merges' derived writes together, then clears each marker (by its token, not the item's rev). */
-  private async settle(merges: { item: EventItem; pending: PendingWrites }[]): Promise<void> {
-    if (merges.length === 0) return;
-    await this.topics.apply(merges.map(({ item, pending }) => ({ event: item, pending })));
+  /** Whether a journaled marker's batch has finished (its journal item is gone); settled ones stay so. */
+  private async journalSettled(token: string): Promise<boolean> {
+    if (this.settledJournals.has(token)) return true;
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: itemKeys.journal(token), ConsistentRead: true }),
+    );
+    if (Item) return false;
+    if (this.settledJournals.size > 10_000) this.settledJournals.clear();
+    this.settledJournals.add(token);
+    return true;
+  }
+
+  /**
+   * Applies merges' derived writes together, then clears their markers: by deleting the round's journal,
+   * or one by one (by token, not the item's rev, so a later merge that passed a marker on still clears).
+   */
+  private async settle(
+    merges: { item: EventItem; pending: PendingWrites }[],
+    journal: string | undefined,
+  ): Promise<void> {
+    if (merges.length > 0)
+      await this.topics.apply(merges.map(({ item, pending }) => ({ event: item, pending })));
+    if (journal) {
+      await this.client.send(
+        new DeleteCommand({ TableName: this.tableName, Key: itemKeys.journal(journal) }),
+      );
+      return;
+    }
     await Promise.all(
       merges.map(({ item, pending }) =>
         conditionalWrite(
@@ -284,6 +323,7 @@ function derivedWrites(
   after: NewsEvent | undefined,
   contentSame: boolean,
   at: string,
+  journal: string | undefined,
 ): { pending: PendingWrites | undefined; touch: string[] } {
   const old = slugsOf(before);
   const now = slugsOf(after);
@@ -297,5 +337,6 @@ function derivedWrites(
     const slug = topicSlug(label);
     if (add.includes(slug)) labels[slug] ??= label;
   }
-  return { pending: { token: randomUUID(), add, remove, touch, events, labels, at }, touch: [] };
+  const marker = journal ? { token: journal, journal: true } : { token: randomUUID() };
+  return { pending: { ...marker, add, remove, touch, events, labels, at }, touch: [] };
 }

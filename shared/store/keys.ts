@@ -19,6 +19,8 @@ export const itemKeys = {
   rejection: (key: string): ItemKey => ({ [PK]: REJECTIONS_PARTITION, [SK]: key }),
   topic: (slug: string): ItemKey => ({ [PK]: TOPICS_PARTITION, [SK]: slug }),
   membership: (slug: string, sortKey: string): ItemKey => ({ [PK]: topicPartition(slug), [SK]: sortKey }),
+  /** A batch's topic writes in flight: its markers are settled once this item is gone. */
+  journal: (token: string): ItemKey => ({ [PK]: `JOURNAL#${token}`, [SK]: 'JOURNAL' }),
   /** Running totals kept with `ADD`, so `/stats` reads one item instead of counting events. */
   stats: (): ItemKey => ({ [PK]: 'STATS', [SK]: 'TOTALS' }),
 };
@@ -90,6 +92,8 @@ export type ContributionEntry = z.infer<typeof contributionEntrySchema>;
 const pendingSchema = z.object({
   /** Identifies this marker, so only the merge that applied it clears it. */
   token: z.string(),
+  /** Cleared with its batch: the marker is settled once the batch's journal item (`token`) is gone. */
+  journal: z.boolean().optional(),
   add: z.array(z.string()),
   remove: z.array(z.string()),
   /** Topics whose entry stays but whose feed changed (content edit): only their `updated` moves. */

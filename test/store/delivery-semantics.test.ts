@@ -3,15 +3,16 @@
 
 import { Readable } from 'node:stream';
 import { GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { NewsEvent } from '../../shared/domain/event';
 import { topicSlug } from '../../shared/domain/topics';
 import { ingestObject } from '../../shared/ingest/ingest-object';
 import { parseNotificationBody } from '../../shared/ingest/notifications';
 import { parseEventObject } from '../../shared/parse';
 import { EventsTable } from '../../shared/store/events-table';
-import { fileContribution, makeEvent, steppingClock } from '../support/events';
+import { fileContribution, listingContribution, makeEvent, steppingClock } from '../support/events';
 import { type LocalDynamo, startLocalDynamo } from '../support/local-aws';
 import { s3Message } from '../support/sqs';
 
@@ -320,5 +321,44 @@ describe('versioned bucket: remove notifications converge to what is current', (
     expect(whileMarked).toBeUndefined();
     expect((await store.getEvent('2007-07-09/siege'))?.title).toBe('First version');
     expect(await store.getTopic('islamabad')).toMatchObject({ events: 1 });
+  });
+});
+
+describe('one SQS batch written together', () => {
+  it('writes every object, counts exactly and leaves no journal behind, so later merges need not wait', async () => {
+    // Prepare: five event files and a listing that names three of them, in one batch.
+    const events = Array.from({ length: 5 }, (_, i) =>
+      makeEvent(`2013-04-0${i + 1}/batch-${i}`, { topics: ['Batch', `Own ${i}`] }),
+    );
+    const requests = [
+      ...events.map((event, i) => ({
+        version: { key: `batch-${i}.md`, sequencer: '01' },
+        state: 'events' as const,
+        contributions: [fileContribution(`batch-${i}.md`, event)],
+      })),
+      {
+        version: { key: 'listing.md', sequencer: '01' },
+        state: 'events' as const,
+        contributions: events
+          .slice(0, 3)
+          .map((event) => listingContribution('listing.md', { ...event, topics: ['Listed'] })),
+      },
+    ];
+
+    // Act
+    const outcomes = await store.applyMany(requests);
+    const later = await store.putEvents({ key: 'batch-0.md', sequencer: '02' }, [
+      fileContribution('batch-0.md', { ...events[0], topics: ['Moved'] } as NewsEvent),
+    ]);
+
+    // Assess
+    expect(outcomes.map((o) => o.status)).toEqual(Array(6).fill('applied'));
+    expect(later).toMatchObject({ status: 'applied' });
+    expect(await store.getTopic('batch')).toMatchObject({ events: 4 });
+    expect(await store.getTopic('listed')).toMatchObject({ events: 3 });
+    expect(await store.getTopic('moved')).toMatchObject({ events: 1 });
+    expect(await store.stats()).toMatchObject({ events: 5, topics: 7 });
+    const { Items = [] } = await dynamo.doc.send(new ScanCommand({ TableName: tableName }));
+    expect(Items.filter((item) => String(item.PK).startsWith('JOURNAL#'))).toEqual([]);
   });
 });
