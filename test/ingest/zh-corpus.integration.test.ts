@@ -1,10 +1,12 @@
 // The whole Chinese edition through the real ingest handler (s3rver → SQS-shaped batches → dynalite).
 import { readFileSync } from 'node:fs';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topicSlug } from '../../shared/domain/topics';
 import { EventsTable } from '../../shared/store/events-table';
+import { runPool } from '../../shared/upload/pool';
 import { corpusFiles, corpusSkipMessage, hasCorpus } from '../support/corpus';
 import { type IngestRig, type LocalS3, startIngestRig } from '../support/local-aws';
 import { s3Message, sqsEvent } from '../support/sqs';
@@ -70,12 +72,13 @@ describe.skipIf(!hasCorpus)('the complete zh corpus through the ingest handler',
     store = new EventsTable(rig.dynamo.doc, rig.tableName);
 
     // Prepare: the bucket holds every file; SQS delivers batches of 10, a few Lambdas at a time.
-    const messages: SQSRecord[] = [];
-    for (const [i, file] of files.entries()) {
+    const messages: SQSRecord[] = new Array(files.length);
+    await runPool(files, 8, async (file, i) => {
       const body = readFileSync(file.path);
       await s3.client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: file.key, Body: body }));
-      messages.push(s3Message({ key: file.key, sequencer: (i + 1).toString(16), size: body.length }));
-    }
+      messages[i] = s3Message({ key: file.key, sequencer: (i + 1).toString(16), size: body.length });
+    });
+    const ingestStart = performance.now();
     const batches: SQSRecord[][] = [];
     for (let i = 0; i < messages.length; i += 10) batches.push(messages.slice(i, i + 10));
     const concurrency = 4;
@@ -88,6 +91,10 @@ describe.skipIf(!hasCorpus)('the complete zh corpus through the ingest handler',
           failures.push(...response.batchItemFailures.map((f) => f.itemIdentifier));
         }
       }),
+    );
+    const seconds = (performance.now() - ingestStart) / 1000;
+    console.log(
+      `[zh] ${files.length} files ingested in ${seconds.toFixed(1)} s (${(files.length / seconds).toFixed(0)} files/s)`,
     );
   }, 900_000);
 
@@ -119,6 +126,60 @@ describe.skipIf(!hasCorpus)('the complete zh corpus through the ingest handler',
       const stored = new Set(event?.topics.map(topicSlug));
       for (const label of labels) expect(stored.has(topicSlug(label)), `${id}: ${label}`).toBe(true);
     }
+  });
+
+  it('keeps every topic count equal to a recount of its entries, and lists every event in both indexes', async () => {
+    const count = async (input: Omit<QueryCommandInput, 'TableName' | 'Select'>) => {
+      let total = 0;
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await rig.dynamo.doc.send(
+          new QueryCommand({
+            ...input,
+            TableName: rig.tableName,
+            Select: 'COUNT',
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        total += page.Count ?? 0;
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return total;
+    };
+    const topics = [];
+    let after: Record<string, string> | undefined;
+    do {
+      const page = await store.listTopics(undefined, { limit: 500, ...(after ? { after } : {}) });
+      topics.push(...page.items);
+      after = page.next;
+    } while (after);
+    const truthSlugs = new Set([...truth.topics.values()].flatMap((labels) => [...labels].map(topicSlug)));
+    expect(topics.length).toBeGreaterThan(truthSlugs.size * 0.9);
+    for (const topic of topics) {
+      const entries = await count({
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': `TOPIC#${topic.slug}` },
+      });
+      expect(topic.events, topic.slug).toBe(entries);
+    }
+    const feed = await count({
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': 'FEED' },
+    });
+    let byMonthDay = 0;
+    for (let month = 1; month <= 12; month++) {
+      for (let day = 1; day <= 31; day++) {
+        const monthDay = `${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+        byMonthDay += await count({
+          IndexName: 'GSI2',
+          KeyConditionExpression: 'GSI2PK = :pk',
+          ExpressionAttributeValues: { ':pk': `MD#${monthDay}` },
+        });
+      }
+    }
+    expect(feed).toBe(truth.ids.size);
+    expect(byMonthDay).toBe(truth.ids.size);
   });
 
   it('resolves related ids to stored events', async () => {
