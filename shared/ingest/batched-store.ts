@@ -77,7 +77,9 @@ export class BatchedIngestStore {
     const group = this.waiting.splice(0);
     if (group.length === 0) return;
     this.store.applyMany(group.map(({ request }) => request)).then(
-      (outcomes) => group.forEach(({ resolve }, index) => resolve(outcomes[index] as ApplyOutcome)),
+      (outcomes) => {
+        for (const [index, { resolve }] of group.entries()) resolve(outcomes[index] as ApplyOutcome);
+      },
       // One object that keeps failing (a throttled key, a hot event) must not fail the rest: alone, each
       // write succeeds or fails on its own. Everything the group wrote is idempotent to write again.
       () => {

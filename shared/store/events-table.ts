@@ -147,7 +147,9 @@ export class EventsTable implements IngestStore, ReadStore {
     requests.forEach((request, index) => {
       const round = versionsSeen.get(request.version.key) ?? 0;
       versionsSeen.set(request.version.key, round + 1);
-      (rounds[round] ??= []).push(index);
+      const members = rounds[round] ?? [];
+      members.push(index);
+      rounds[round] = members;
     });
     for (const round of rounds) {
       const results = await this.applyRound(round.map((index) => requests[index] as ObjectWriteRequest));

@@ -1,25 +1,17 @@
 // Conditional GET through the API routes: Last-Modified moves with every change, and "today" carries none.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { NewsEvent } from '../../shared/domain/event';
 import { EventsTable } from '../../shared/store/events-table';
 import { fileContribution, makeEvent, steppingClock } from '../support/events';
-import { type LocalDynamo, startLocalDynamo } from '../support/local-aws';
+import { withFreshTable } from '../support/local-aws';
 import { type InProcessApi, inProcessApi } from './support';
 
-let dynamo: LocalDynamo;
 let store: EventsTable;
 let api: InProcessApi;
 let today: Date;
 
-beforeAll(async () => {
-  dynamo = await startLocalDynamo();
-});
-afterAll(async () => {
-  await dynamo.close();
-});
-beforeEach(async () => {
-  const tableName = await dynamo.newTable();
-  store = new EventsTable(dynamo.doc, tableName, { now: steppingClock('2026-01-10T08:00:00.000Z') });
+withFreshTable((engine, tableName) => {
+  store = new EventsTable(engine.doc, tableName, { now: steppingClock('2026-01-10T08:00:00.000Z') });
   today = new Date('2026-05-01T12:00:00.000Z');
   api = inProcessApi(store, () => today);
 });

@@ -1,25 +1,17 @@
 // Paging cursors through the API: bound to the whole query, tamper-evident, and 400 (never 500) otherwise.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { NewsEvent } from '../../shared/domain/event';
 import { EventsTable } from '../../shared/store/events-table';
 import { fileContribution, makeEvent, steppingClock } from '../support/events';
-import { type LocalDynamo, startLocalDynamo } from '../support/local-aws';
+import { withFreshTable } from '../support/local-aws';
 import { type ApiResponse, cursorOf, type InProcessApi, inProcessApi } from './support';
 
-let dynamo: LocalDynamo;
 let store: EventsTable;
 let api: InProcessApi;
 let today: Date;
 
-beforeAll(async () => {
-  dynamo = await startLocalDynamo();
-});
-afterAll(async () => {
-  await dynamo.close();
-});
-beforeEach(async () => {
-  const tableName = await dynamo.newTable();
-  store = new EventsTable(dynamo.doc, tableName, { now: steppingClock('2026-01-10T08:00:00.000Z') });
+withFreshTable(async (engine, tableName) => {
+  store = new EventsTable(engine.doc, tableName, { now: steppingClock('2026-01-10T08:00:00.000Z') });
   today = new Date('2026-05-01T12:00:00.000Z');
   api = inProcessApi(store, () => today);
   // Three topics starting with "A", two with "B"; two events on 05-01 of different years.

@@ -1,10 +1,10 @@
 // On this day for Feb 29 in a common year: two month-days merged by key, paged by key, read a page at a time.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { NewsEvent } from '../../shared/domain/event';
 import { EventsTable } from '../../shared/store/events-table';
 import { fileContribution, makeEvent, steppingClock } from '../support/events';
-import { type LocalDynamo, startLocalDynamo } from '../support/local-aws';
+import { type LocalDynamo, withFreshTable } from '../support/local-aws';
 import { type InProcessApi, inProcessApi } from './support';
 
 let dynamo: LocalDynamo;
@@ -15,14 +15,8 @@ let sent: { name: string; input: Record<string, unknown> }[];
 // 2026 is a common year: under the default `feb28` rule, Feb 29 events answer on Feb 28.
 const feb28 = new Date('2026-02-28T12:00:00.000Z');
 
-beforeAll(async () => {
-  dynamo = await startLocalDynamo();
-});
-afterAll(async () => {
-  await dynamo.close();
-});
-beforeEach(async () => {
-  const tableName = await dynamo.newTable();
+withFreshTable((engine, tableName) => {
+  dynamo = engine;
   sent = [];
   // Records every command the store sends, then sends it.
   const recording = {

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
 import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { NewsEvent } from '../../shared/domain/event';
 import { topicSlug } from '../../shared/domain/topics';
 import { ingestObject } from '../../shared/ingest/ingest-object';
@@ -13,22 +13,17 @@ import { parseNotificationBody } from '../../shared/ingest/notifications';
 import { parseEventObject } from '../../shared/parse';
 import { EventsTable } from '../../shared/store/events-table';
 import { fileContribution, listingContribution, makeEvent, steppingClock } from '../support/events';
-import { type LocalDynamo, startLocalDynamo } from '../support/local-aws';
+import { type LocalDynamo, withFreshTable } from '../support/local-aws';
 import { s3Message } from '../support/sqs';
 
 let dynamo: LocalDynamo;
 let tableName: string;
 let store: EventsTable;
 
-beforeAll(async () => {
-  dynamo = await startLocalDynamo();
-});
-afterAll(async () => {
-  await dynamo.close();
-});
-beforeEach(async () => {
-  tableName = await dynamo.newTable();
-  store = new EventsTable(dynamo.doc, tableName, { now: steppingClock() });
+withFreshTable((engine, name) => {
+  dynamo = engine;
+  tableName = name;
+  store = new EventsTable(engine.doc, name, { now: steppingClock() });
 });
 
 const key = 'news/2007/07/9/siege.md';

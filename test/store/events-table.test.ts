@@ -1,24 +1,19 @@
 // The store against dynalite: merging, replacement, deletion, sequencer ordering and paging.
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { topicSlug } from '../../shared/domain/topics';
 import { compareSequencers, EventsTable, type StartKey } from '../../shared/store/events-table';
 import { fileContribution, listingContribution, makeEvent, steppingClock } from '../support/events';
-import { type LocalDynamo, startLocalDynamo } from '../support/local-aws';
+import { type LocalDynamo, withFreshTable } from '../support/local-aws';
 
 let dynamo: LocalDynamo;
 let tableName: string;
 let store: EventsTable;
 
-beforeAll(async () => {
-  dynamo = await startLocalDynamo();
-});
-afterAll(async () => {
-  await dynamo.close();
-});
-beforeEach(async () => {
-  tableName = await dynamo.newTable();
-  store = new EventsTable(dynamo.doc, tableName, { now: steppingClock() });
+withFreshTable((engine, name) => {
+  dynamo = engine;
+  tableName = name;
+  store = new EventsTable(engine.doc, name, { now: steppingClock() });
 });
 
 async function allItems(): Promise<Record<string, unknown>[]> {

@@ -6,6 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import {
   ensureTable,
   localCredentials,
@@ -54,6 +55,25 @@ export async function startLocalDynamo(): Promise<LocalDynamo> {
       await service.close();
     },
   };
+}
+
+/**
+ * One dynalite for the test file and a fresh table for each test: `onTable` receives both before every
+ * test (a Vitest hook registered at the call site).
+ */
+export function withFreshTable(
+  onTable: (dynamo: LocalDynamo, tableName: string) => void | Promise<void>,
+): void {
+  let dynamo: LocalDynamo;
+  beforeAll(async () => {
+    dynamo = await startLocalDynamo();
+  });
+  afterAll(async () => {
+    await dynamo.close();
+  });
+  beforeEach(async () => {
+    await onTable(dynamo, await dynamo.newTable());
+  });
 }
 
 export interface LocalS3 {
