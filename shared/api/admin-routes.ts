@@ -2,11 +2,11 @@
 import { json } from '../http/conditional';
 import type { HttpRequest, HttpResponse } from '../http/request';
 import { route, router } from '../http/router';
-import type { EventsTable, PageRequest, Rejection } from '../store/events-table';
+import type { PageRequest, ReadStore, Rejection } from '../store/events-table';
 
 const noStore = { 'cache-control': 'no-store' };
 
-export function adminRoutes(store: EventsTable): (req: HttpRequest) => Promise<HttpResponse> {
+export function adminRoutes(store: ReadStore): (req: HttpRequest) => Promise<HttpResponse> {
   return router(
     route('GET', '/stats', async () => json(await store.stats(), 200, noStore)),
     route('GET', '/rejections', async () => {

@@ -16,11 +16,11 @@ import { BadRequest, NotFound } from '../http/errors';
 import { parseLimit, parseTimeZone } from '../http/params';
 import type { HttpRequest, HttpResponse } from '../http/request';
 import { route, router } from '../http/router';
-import type { EventsTable, Page, PageRequest, StoredEvent, TopicSummary } from '../store/events-table';
+import type { Page, PageRequest, ReadStore, StoredEvent, TopicSummary } from '../store/events-table';
 import { baseUrlOf, type Links, linksFor } from './links';
 
 export interface ApiDeps {
-  store: EventsTable;
+  store: ReadStore;
   /** Configured public base URL; without it links are built from the request's host. */
   publicBaseUrl?: string | undefined;
   now: () => Date;

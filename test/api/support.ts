@@ -1,7 +1,7 @@
 // Runs the public API routes in-process against a store, with an injected clock and a fixed cursor key.
 import { apiRoutes } from '../../shared/api/routes';
 import { http } from '../../shared/http/handler';
-import type { EventsTable } from '../../shared/store/events-table';
+import type { ReadStore } from '../../shared/store/events-table';
 import { apiEvent } from '../http/support';
 
 export const testBaseUrl = 'https://feeds.example.net';
@@ -20,7 +20,7 @@ export interface InProcessApi {
   errors: unknown[];
 }
 
-export function inProcessApi(store: EventsTable, now: () => Date): InProcessApi {
+export function inProcessApi(store: ReadStore, now: () => Date): InProcessApi {
   const errors: unknown[] = [];
   const handler = http(apiRoutes({ store, now, publicBaseUrl: testBaseUrl, cursorKey: testCursorKey }), {
     logError: (error) => errors.push(error),

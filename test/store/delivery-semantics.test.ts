@@ -14,6 +14,7 @@ import { parseEventObject } from '../../shared/parse';
 import { EventsTable } from '../../shared/store/events-table';
 import { fileContribution, listingContribution, makeEvent, steppingClock } from '../support/events';
 import { type LocalDynamo, withFreshTable } from '../support/local-aws';
+import { pausingClient } from '../support/pausing-client';
 import { s3Message } from '../support/sqs';
 
 let dynamo: LocalDynamo;
@@ -188,27 +189,8 @@ describe('a topic whose last entry leaves while another arrives', () => {
     const leaving = makeEvent('2012-01-01/leaving', { topics: ['Churn'] });
     const arriving = makeEvent('2012-02-02/arriving', { topics: ['Churn'] });
     await store.putEvents({ key: 'leaving.md', sequencer: '01' }, [fileContribution('leaving.md', leaving)]);
-    let reachedTopicWrite!: () => void;
-    let resume!: () => void;
-    const paused = new Promise<void>((resolve) => {
-      reachedTopicWrite = resolve;
-    });
-    const gate = new Promise<void>((resolve) => {
-      resume = resolve;
-    });
-    const pausingClient = new Proxy(dynamo.doc, {
-      get(target, property, receiver) {
-        if (property !== 'send') return Reflect.get(target, property, receiver);
-        return async (command: { input: { Key?: Record<string, unknown> } }) => {
-          if (command.input.Key?.PK === 'TOPICS') {
-            reachedTopicWrite();
-            await gate;
-          }
-          return target.send(command as never);
-        };
-      },
-    });
-    const leavingWriter = new EventsTable(pausingClient, tableName, { now: steppingClock() });
+    const { client, paused, resume } = pausingClient(dynamo.doc, (input) => input.Key?.PK === 'TOPICS');
+    const leavingWriter = new EventsTable(client, tableName, { now: steppingClock() });
 
     // Act
     const deletion = leavingWriter.deleteObject({ key: 'leaving.md', sequencer: '02' });

@@ -5,6 +5,7 @@ import { topicSlug } from '../../shared/domain/topics';
 import { compareSequencers, EventsTable, type StartKey } from '../../shared/store/events-table';
 import { fileContribution, listingContribution, makeEvent, steppingClock } from '../support/events';
 import { type LocalDynamo, withFreshTable } from '../support/local-aws';
+import { pausingClient } from '../support/pausing-client';
 
 let dynamo: LocalDynamo;
 let tableName: string;
@@ -323,28 +324,10 @@ describe('EventsTable under concurrent writers (one Lambda per object)', () => {
     const key = 'news/2011/03/1/index.md';
     const kept = makeEvent('2011-03-01/kept', { topics: ['Kept'] });
     const dropped = makeEvent('2011-03-01/dropped', { topics: ['Dropped'] });
-    let reachedFirstWrite!: () => void;
-    let resume!: () => void;
-    const paused = new Promise<void>((resolve) => {
-      reachedFirstWrite = resolve;
-    });
-    const gate = new Promise<void>((resolve) => {
-      resume = resolve;
-    });
-    const pausingClient = new Proxy(dynamo.doc, {
-      get(target, property, receiver) {
-        if (property !== 'send') return Reflect.get(target, property, receiver);
-        return async (command: { input: { Item?: Record<string, unknown> } }) => {
-          const item = command.input.Item;
-          if (String(item?.PK).startsWith('EVENT#')) {
-            reachedFirstWrite();
-            await gate;
-          }
-          return target.send(command as never);
-        };
-      },
-    });
-    const olderWriter = new EventsTable(pausingClient, tableName, { now: steppingClock() });
+    const { client, paused, resume } = pausingClient(dynamo.doc, (input) =>
+      String(input.Item?.PK).startsWith('EVENT#'),
+    );
+    const olderWriter = new EventsTable(client, tableName, { now: steppingClock() });
 
     // Act
     const older = olderWriter.putEvents({ key, sequencer: '01' }, [
