@@ -47,12 +47,12 @@ const recordHandler = (tally: IngestTally, batch: BatchedIngestStore) => async (
 export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
   const tally = new IngestTally();
   // The records' writes go out together once each record has read and parsed its object. This relies on
-  // BatchProcessor running the records concurrently (its default): run one at a time, the first would wait
-  // for the others forever.
+  // the records running concurrently: run one at a time, the first would wait for the others forever.
   const batch = new BatchedIngestStore(deps.store, event.Records.length);
   try {
     return await processPartialResponse(event, recordHandler(tally, batch), processor, {
       throwOnFullBatchFailure: false,
+      processInParallel: true,
     });
   } finally {
     // Both counts even when zero, so the rejection-rate alarm has a denominator in every period.
