@@ -17,9 +17,10 @@ import { runPool } from '../upload/pool';
 import { backoffDelay, type RetryPolicy } from './batch-write';
 import {
   type ContributionEntry,
+  decodeEventItem,
   type EventItem,
+  encodeContributions,
   eventIndexKeys,
-  eventItemSchema,
   itemKeys,
   type PendingWrites,
 } from './keys';
@@ -114,7 +115,7 @@ export class EventMerger {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: itemKeys.event(id), ConsistentRead: consistent }),
     );
-    return Item ? eventItemSchema.parse(Item) : undefined;
+    return Item ? decodeEventItem(Item) : undefined;
   }
 
   /** Strongly consistent reads of many event items; absent ones are missing from the map. */
@@ -130,7 +131,7 @@ export class EventMerger {
           new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
         );
         for (const raw of result.Responses?.[this.tableName] ?? []) {
-          const item = eventItemSchema.parse(raw);
+          const item = decodeEventItem(raw);
           found.set(item.id, item);
         }
         keys = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
@@ -258,7 +259,7 @@ export class EventMerger {
       this.client,
       new PutCommand({
         TableName: this.tableName,
-        Item: item,
+        Item: { ...item, src: encodeContributions(src) },
         ...(current
           ? { ConditionExpression: 'rev = :rev', ExpressionAttributeValues: { ':rev': current.rev } }
           : { ConditionExpression: 'attribute_not_exists(rev)' }),

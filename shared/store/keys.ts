@@ -1,4 +1,5 @@
 // Item keys and codecs: the only place that spells key formats; items are read back through zod, not casts.
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { z } from 'zod';
 import type { ContributionKind, NewsEvent } from '../domain/event';
 import { tableSchema } from './table-schema';
@@ -118,6 +119,21 @@ export const eventItemSchema = z.object({
   pending: pendingSchema.optional(),
 });
 export type EventItem = z.infer<typeof eventItemSchema>;
+
+/**
+ * The contributions are stored as one gzip'd JSON attribute: a 4-5 KB map of nested lists becomes about
+ * 1.5 KB, which cuts the write units of every write of the item (an update costs the item's whole size) and
+ * the work of reading a page of events. Nothing in a condition or an index reads them.
+ */
+export function encodeContributions(src: EventItem['src']): Uint8Array {
+  return gzipSync(JSON.stringify(src));
+}
+
+/** An event item as stored, read back (its contributions unzipped) and checked. */
+export function decodeEventItem(raw: Record<string, unknown>): EventItem {
+  const src = raw.src instanceof Uint8Array ? JSON.parse(gunzipSync(raw.src).toString('utf8')) : raw.src;
+  return eventItemSchema.parse({ ...raw, src });
+}
 
 export const objectStateNames = ['events', 'rejected', 'deleted'] as const;
 export type ObjectStateName = (typeof objectStateNames)[number];

@@ -11,7 +11,7 @@ import { topicSlug } from '../domain/topics';
 import { backoffDelay, type RetryPolicy } from './batch-write';
 import { eventOf } from './event-merger';
 import {
-  eventItemSchema,
+  decodeEventItem,
   FEED_PARTITION,
   idOfSortKey,
   itemKeys,
@@ -75,7 +75,7 @@ export class EventQueries {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: itemKeys.event(id) }),
     );
-    return Item ? eventOf(eventItemSchema.parse(Item)) : undefined;
+    return Item ? eventOf(decodeEventItem(Item)) : undefined;
   }
 
   /** Newest events of one topic. */
@@ -243,7 +243,7 @@ export class EventQueries {
           new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }),
         );
         for (const raw of result.Responses?.[this.tableName] ?? []) {
-          const event = eventOf(eventItemSchema.parse(raw));
+          const event = eventOf(decodeEventItem(raw));
           if (event) found.set(event.id, event);
         }
         keys = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
