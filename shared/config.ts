@@ -32,6 +32,11 @@ export const ingestConfigSchema = z.object({
     .positive(),
   /** Set by CDK on every function; the `service` dimension of the ingest metrics (Powertools' default). */
   POWERTOOLS_SERVICE_NAME: z.string().min(1).default('service_undefined'),
+  /**
+   * Only where one process is the only writer (the local stack): when it started. Merge markers written
+   * before then have no live writer, so a restart after a crash finishes them at once instead of waiting.
+   */
+  SOLE_WRITER_SINCE: z.iso.datetime().optional(),
 });
 
 export const apiConfigSchema = z.object({

@@ -19,7 +19,9 @@ const metrics = new Metrics({
 });
 const processor = new BatchProcessor(EventType.SQS);
 const deps = {
-  store: new EventsTable(clients.dynamo, config.TABLE_NAME),
+  store: new EventsTable(clients.dynamo, config.TABLE_NAME, {
+    markersDeadBefore: config.SOLE_WRITER_SINCE ? new Date(config.SOLE_WRITER_SINCE) : undefined,
+  }),
   s3: clients.s3,
   parse: (key: string, body: Uint8Array) =>
     parseEventObject(key, body, { maxObjectBytes: config.MAX_OBJECT_BYTES }),

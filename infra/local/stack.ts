@@ -79,6 +79,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     DYNAMODB_ENDPOINT: dynalite.endpoint,
     S3_ENDPOINT: s3rver.endpoint,
     MAX_RECEIVE_COUNT: String(maxReceiveCount),
+    // This process is the table's only writer: merges left unfinished by an earlier run (a crash) are dead.
+    SOLE_WRITER_SINCE: new Date().toISOString(),
     AWS_REGION: process.env.AWS_REGION ?? localRegion,
     AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,

@@ -51,6 +51,8 @@ export interface MergerOptions {
    * invocation (the function timeout is 60 s), so a live writer is never overtaken.
    */
   lockTimeoutMs: number;
+  /** Markers written before this instant have no live writer (set where one process is the only writer). */
+  deadBefore?: Date | undefined;
   /** Event items written at once. */
   concurrency: number;
 }
@@ -207,7 +209,7 @@ export class EventMerger {
   ): Promise<Attempt> {
     let held = current?.pending;
     if (held?.journal && (await this.journalSettled(held.token))) held = undefined;
-    if (held && this.options.now().getTime() - Date.parse(held.at) >= this.options.lockTimeoutMs) {
+    if (held && this.abandoned(held)) {
       // Its writer died before finishing: finish for it, then merge on the result.
       if (current) await this.settle([{ item: current, pending: held }], undefined);
       return { kind: 'retry', busy: false };
@@ -267,6 +269,13 @@ export class EventMerger {
     );
     if (!written.written) return { kind: 'retry', busy: false };
     return { kind: 'written', outcomes, item, ...(pending ? { pending } : {}), touch };
+  }
+
+  /** A marker whose writer is surely gone: older than any invocation, or from before the sole writer began. */
+  private abandoned(marker: PendingWrites): boolean {
+    const at = Date.parse(marker.at);
+    const { deadBefore, lockTimeoutMs, now } = this.options;
+    return now().getTime() - at >= lockTimeoutMs || (deadBefore !== undefined && at < deadBefore.getTime());
   }
 
   /** Whether a journaled marker's batch has finished (its journal item is gone); settled ones stay so. */

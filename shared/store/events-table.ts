@@ -75,6 +75,8 @@ export interface EventsTableOptions {
   retry?: RetryPolicy;
   /** See MergerOptions.lockTimeoutMs. */
   lockTimeoutMs?: number;
+  /** See MergerOptions.deadBefore. */
+  markersDeadBefore?: Date | undefined;
   /** Event items written at once; bounds a day listing's fan-out. */
   concurrency?: number;
 }
@@ -100,6 +102,7 @@ export class EventsTable implements IngestStore, ReadStore {
       now: this.now,
       retry,
       lockTimeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
+      deadBefore: options.markersDeadBefore,
       concurrency: options.concurrency ?? 16,
     });
     this.queries = new EventQueries(client, tableName, retry);

@@ -339,3 +339,38 @@ describe('one SQS batch written together', () => {
     expect(Items.filter((item) => String(item.PK).startsWith('JOURNAL#'))).toEqual([]);
   });
 });
+
+describe('a merge left unfinished by a crashed writer', () => {
+  it('is finished by the next writer where the markers are known dead (the local stack after a restart)', async () => {
+    // Prepare: the first writer dies between its event put and its topic writes.
+    const crashing = new Proxy(dynamo.doc, {
+      get(target, property, receiver) {
+        if (property !== 'send') return Reflect.get(target, property, receiver);
+        return async (command: { constructor: { name: string } }) => {
+          if (command.constructor.name === 'BatchWriteCommand') throw new Error('process killed');
+          return target.send(command as never);
+        };
+      },
+    });
+    const crashed = new EventsTable(crashing, tableName, { now: steppingClock('2026-11-25T12:00:00.000Z') });
+    await expect(crashed.putEvents({ key, sequencer: '01' }, [fileContribution(key, siege)])).rejects.toThrow(
+      'process killed',
+    );
+    const restarted = new EventsTable(dynamo.doc, tableName, {
+      now: steppingClock('2026-11-25T12:00:30.000Z'),
+      markersDeadBefore: new Date('2026-11-25T12:00:20.000Z'),
+    });
+
+    // Act: a listing adds a topic to the same event, 30 s later (well within the 120 s lock timeout).
+    const outcome = await restarted.putEvents({ key: 'listing.md', sequencer: '01' }, [
+      listingContribution('listing.md', { ...siege, topics: ['Extra'] }),
+    ]);
+
+    // Assess: the crashed writer's topic writes were applied once, then the listing's.
+    expect(outcome).toMatchObject({ status: 'applied' });
+    expect(await store.getTopic('islamabad')).toMatchObject({ events: 1 });
+    expect(await store.getTopic('extra')).toMatchObject({ events: 1 });
+    expect((await store.topicEvents('islamabad', { limit: 10 })).items.map((e) => e.id)).toEqual([siege.id]);
+    expect(await store.stats()).toMatchObject({ events: 1 });
+  });
+});
