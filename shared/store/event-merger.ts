@@ -172,8 +172,14 @@ export class EventMerger {
         );
       }
       const attempts = new Map<string, Attempt>();
+      let failure: { error: unknown } | undefined;
       await runPool(todo, this.options.concurrency, async (id) => {
-        attempts.set(id, await this.attempt(id, byEvent.get(id) ?? [], current.get(id), at, journal));
+        try {
+          attempts.set(id, await this.attempt(id, byEvent.get(id) ?? [], current.get(id), at, journal));
+        } catch (error) {
+          // Finish what the others wrote before failing, so their markers don't hold the events.
+          failure ??= { error };
+        }
       });
 
       const settled: { item: EventItem; pending: PendingWrites }[] = [];
@@ -191,6 +197,7 @@ export class EventMerger {
         for (const slug of attempt.touch) touch.add(slug);
       }
       await this.settle(settled, journal);
+      if (failure) throw failure.error;
       // `updated` times only: idempotent and order-free, so they need no marker.
       if (touch.size > 0) await this.topics.touch([...touch], at);
       todo = again;

@@ -374,3 +374,42 @@ describe('a merge left unfinished by a crashed writer', () => {
     expect(await store.stats()).toMatchObject({ events: 1 });
   });
 });
+
+describe('a batch in which one event write fails', () => {
+  it('still applies and clears what the others wrote, so they are not held until the lock times out', async () => {
+    // Prepare: DynamoDB throttles every write of one event of the batch.
+    const events = ['one', 'two', 'bad'].map((slug) =>
+      makeEvent(`2014-05-01/${slug}`, { topics: ['Shared', `Own ${slug}`] }),
+    );
+    const throttling = new Proxy(dynamo.doc, {
+      get(target, property, receiver) {
+        if (property !== 'send') return Reflect.get(target, property, receiver);
+        return async (command: { input: { Item?: Record<string, unknown> } }) => {
+          if (command.input.Item?.PK === 'EVENT#2014-05-01/bad') {
+            throw Object.assign(new Error('Rate exceeded'), {
+              name: 'ProvisionedThroughputExceededException',
+            });
+          }
+          return target.send(command as never);
+        };
+      },
+    });
+    const writer = new EventsTable(throttling, tableName, { now: steppingClock() });
+
+    // Act
+    const attempt = writer.applyMany(
+      events.map((event) => ({
+        version: { key: `${event.slug}.md`, sequencer: '01' },
+        state: 'events' as const,
+        contributions: [fileContribution(`${event.slug}.md`, event)],
+      })),
+    );
+
+    // Assess
+    await expect(attempt).rejects.toThrow('Rate exceeded');
+    const { Items = [] } = await dynamo.doc.send(new ScanCommand({ TableName: tableName }));
+    expect(Items.filter((item) => String(item.PK).startsWith('JOURNAL#'))).toEqual([]);
+    expect(await store.getTopic('shared')).toMatchObject({ events: 2 });
+    expect(await store.stats()).toMatchObject({ events: 2 });
+  });
+});
