@@ -2,14 +2,11 @@
 // and the topic writes they imply go out together (one BatchWriteItem and one counter update per topic
 // for the batch, not per file). Each record takes part once: the group is written when every record has
 // either asked to write or finished without writing, so no timer decides and nothing waits forever.
-
-import type { Contribution } from '../domain/merge';
-import type {
-  ApplyOutcome,
-  IngestStore,
-  ObjectVersion,
-  ObjectWriteRequest,
-  RejectionCause,
+import {
+  type ApplyOutcome,
+  type IngestStore,
+  ingestStoreOver,
+  type ObjectWriteRequest,
 } from '../store/events-table';
 
 interface Waiting {
@@ -47,19 +44,7 @@ export class BatchedIngestStore {
       this.arrive();
       return outcomes;
     };
-    const one = async (request: ObjectWriteRequest) => {
-      const [outcome] = await write([request]);
-      if (!outcome) throw new Error('no outcome for the object write');
-      return outcome;
-    };
-    const store: IngestStore = {
-      applyMany: write,
-      putEvents: (version: ObjectVersion, contributions: Contribution[]) =>
-        one({ version, state: 'events', contributions }),
-      putRejection: (version: ObjectVersion, reason: RejectionCause, detail: string) =>
-        one({ version, state: 'rejected', rejection: { reason, detail } }),
-      deleteObject: (version: ObjectVersion) => one({ version, state: 'deleted', contributions: [] }),
-    };
+    const store = ingestStoreOver(write);
     try {
       return await work(store);
     } finally {

@@ -1,5 +1,6 @@
-// BatchWriteItem in chunks of 25 with the UnprocessedItems loop, exponential backoff and full jitter.
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+// BatchWriteItem in chunks of 25 and BatchGetItem in chunks of 100, each with the Unprocessed* loop,
+// exponential backoff and full jitter.
+import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 export type WriteRequest =
   | { PutRequest: { Item: Record<string, unknown> } }
@@ -22,15 +23,19 @@ export const defaultRetryPolicy: RetryPolicy = {
   random: Math.random,
 };
 
-/** Thrown when DynamoDB keeps returning UnprocessedItems: transient, so the caller's record is retried. */
+/** Thrown when DynamoDB keeps returning Unprocessed*: transient, so the caller's record is retried. */
 export class UnprocessedItemsError extends Error {
   override name = 'UnprocessedItemsError';
-  constructor(readonly remaining: number) {
-    super(`${remaining} write requests still unprocessed after retries`);
+  constructor(
+    readonly remaining: number,
+    kind = 'write',
+  ) {
+    super(`${remaining} ${kind} requests still unprocessed after retries`);
   }
 }
 
 const MAX_BATCH = 25;
+const MAX_BATCH_GET = 100;
 
 /** "Full jitter": a uniformly random wait up to the capped exponential delay. */
 export function backoffDelay(attempt: number, policy: RetryPolicy): number {
@@ -53,4 +58,28 @@ export async function batchWrite(
       pending = (result.UnprocessedItems?.[tableName] ?? []) as WriteRequest[];
     }
   }
+}
+
+/** Every item of `keys` that exists, in no particular order. */
+export async function batchGet(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  keys: Record<string, unknown>[],
+  options: { consistent?: boolean; policy?: RetryPolicy } = {},
+): Promise<Record<string, unknown>[]> {
+  const { consistent = false, policy = defaultRetryPolicy } = options;
+  const items: Record<string, unknown>[] = [];
+  for (let start = 0; start < keys.length; start += MAX_BATCH_GET) {
+    let pending = keys.slice(start, start + MAX_BATCH_GET);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt >= policy.maxAttempts) throw new UnprocessedItemsError(pending.length, 'read');
+      if (attempt > 0) await policy.sleep(backoffDelay(attempt, policy));
+      const result = await client.send(
+        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: consistent } } }),
+      );
+      items.push(...(result.Responses?.[tableName] ?? []));
+      pending = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
+    }
+  }
+  return items;
 }

@@ -3,7 +3,6 @@
 // imply together, so a batch costs one BatchWriteItem and one counter update per topic, not per event.
 import { randomUUID } from 'node:crypto';
 import {
-  BatchGetCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -14,7 +13,7 @@ import type { ContributionKind, NewsEvent, StoredEvent } from '../domain/event';
 import { mergeContributions } from '../domain/merge';
 import { topicSlug } from '../domain/topics';
 import { runPool } from '../upload/pool';
-import { backoffDelay, type RetryPolicy } from './batch-write';
+import { backoffDelay, batchGet, type RetryPolicy } from './batch-write';
 import {
   type ContributionEntry,
   decodeEventItem,
@@ -64,8 +63,6 @@ const waitPolicy = { baseDelayMs: 5, maxDelayMs: 250 };
 // From this many events in a round, one journal item (a put and a delete) clears the round's markers
 // instead of one update per event.
 const JOURNAL_MIN_EVENTS = 3;
-// BatchGetItem reads at most 100 keys per request.
-const MAX_BATCH_GET = 100;
 
 /** The event an item holds: its live contributions merged, stamped with the last content change. */
 export function eventOf(item: EventItem | undefined): StoredEvent | undefined {
@@ -113,33 +110,13 @@ export class EventMerger {
     private readonly options: MergerOptions,
   ) {}
 
-  async read(id: string, consistent = false): Promise<EventItem | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: itemKeys.event(id), ConsistentRead: consistent }),
-    );
-    return Item ? decodeEventItem(Item) : undefined;
-  }
-
   /** Strongly consistent reads of many event items; absent ones are missing from the map. */
   private async readMany(ids: string[]): Promise<Map<string, EventItem>> {
-    const found = new Map<string, EventItem>();
-    for (let start = 0; start < ids.length; start += MAX_BATCH_GET) {
-      let keys: Record<string, unknown>[] = ids.slice(start, start + MAX_BATCH_GET).map(itemKeys.event);
-      for (let attempt = 0; keys.length > 0; attempt++) {
-        if (attempt >= this.options.retry.maxAttempts)
-          throw new EventBusy(`${keys.length} event reads unprocessed`);
-        if (attempt > 0) await this.options.retry.sleep(backoffDelay(attempt, this.options.retry));
-        const result = await this.client.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
-        );
-        for (const raw of result.Responses?.[this.tableName] ?? []) {
-          const item = decodeEventItem(raw);
-          found.set(item.id, item);
-        }
-        keys = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-      }
-    }
-    return found;
+    const raw = await batchGet(this.client, this.tableName, ids.map(itemKeys.event), {
+      consistent: true,
+      policy: this.options.retry,
+    });
+    return new Map(raw.map((item) => decodeEventItem(item)).map((item) => [item.id, item]));
   }
 
   /**

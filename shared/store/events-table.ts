@@ -45,6 +45,22 @@ export interface IngestStore {
   deleteObject(version: ObjectVersion): Promise<ApplyOutcome>;
 }
 
+/** The single-object writes of an IngestStore, each one `applyMany` of one request. */
+export function ingestStoreOver(applyMany: IngestStore['applyMany']): IngestStore {
+  const one = async (request: ObjectWriteRequest) => {
+    const [outcome] = await applyMany([request]);
+    if (!outcome) throw new Error('no outcome for the object write');
+    return outcome;
+  };
+  return {
+    applyMany,
+    putEvents: (version, contributions) => one({ version, state: 'events', contributions }),
+    putRejection: (version, reason, detail) =>
+      one({ version, state: 'rejected', rejection: { reason, detail } }),
+    deleteObject: (version) => one({ version, state: 'deleted', contributions: [] }),
+  };
+}
+
 /** What the HTTP API needs from the store. */
 export interface ReadStore {
   getEvent(id: string): Promise<StoredEvent | undefined>;
@@ -89,6 +105,7 @@ export class EventsTable implements IngestStore, ReadStore {
   private readonly ledger: ObjectLedger;
   private readonly merger: EventMerger;
   private readonly queries: EventQueries;
+  private readonly single = ingestStoreOver((requests) => this.applyMany(requests));
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -115,8 +132,8 @@ export class EventsTable implements IngestStore, ReadStore {
   }
 
   /** Makes the table reflect this object version's events; older versions never overwrite newer ones. */
-  async putEvents(version: ObjectVersion, contributions: Contribution[]): Promise<ApplyOutcome> {
-    return this.applyOne({ version, state: 'events', contributions });
+  putEvents(version: ObjectVersion, contributions: Contribution[]): Promise<ApplyOutcome> {
+    return this.single.putEvents(version, contributions);
   }
 
   /**
@@ -124,18 +141,12 @@ export class EventsTable implements IngestStore, ReadStore {
    * (a broken edit must not take a working event down); deleting the object removes them.
    */
   putRejection(version: ObjectVersion, reason: RejectionCause, detail: string): Promise<ApplyOutcome> {
-    return this.applyOne({ version, state: 'rejected', rejection: { reason, detail } });
+    return this.single.putRejection(version, reason, detail);
   }
 
   /** The object is gone: withdraw everything it contributed, leaving a tombstone for ordering. */
   deleteObject(version: ObjectVersion): Promise<ApplyOutcome> {
-    return this.applyOne({ version, state: 'deleted', contributions: [] });
-  }
-
-  private async applyOne(request: ObjectWriteRequest): Promise<ApplyOutcome> {
-    const [outcome] = await this.applyMany([request]);
-    if (!outcome) throw new Error('no outcome for the object write');
-    return outcome;
+    return this.single.deleteObject(version);
   }
 
   /**

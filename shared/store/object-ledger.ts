@@ -6,7 +6,7 @@ import {
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { type ItemKey, itemKeys, type ObjectItem, type ObjectStateName, objectItemSchema } from './keys';
+import { itemKeys, type ObjectItem, type ObjectStateName, objectItemSchema } from './keys';
 import { conditionalWrite } from './writes';
 
 /** One version of one S3 object, as named by its notification; `sequencer` is normalized. */
@@ -95,9 +95,5 @@ export class ObjectLedger {
         ExpressionAttributeValues: { ':none': [], ':seq': version.sequencer },
       }),
     );
-  }
-
-  key(key: string): ItemKey {
-    return itemKeys.object(key);
   }
 }

@@ -1,6 +1,5 @@
 // The read side: every listing is a key-only Query (table or index), then one BatchGetItem for the events.
 import {
-  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
@@ -8,7 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { StoredEvent } from '../domain/event';
 import { topicSlug } from '../domain/topics';
-import { backoffDelay, type RetryPolicy } from './batch-write';
+import { batchGet, type RetryPolicy } from './batch-write';
 import { eventOf } from './event-merger';
 import {
   decodeEventItem,
@@ -60,9 +59,6 @@ export interface Stats {
   topics: number;
   rejected: number;
 }
-
-// BatchGetItem reads at most 100 keys per request.
-const MAX_BATCH_GET = 100;
 
 export class EventQueries {
   constructor(
@@ -230,24 +226,13 @@ export class EventQueries {
   /** The events named by sort keys, in that order; an event deleted since its key was read is left out. */
   private async hydrate(sortKeys: string[]): Promise<StoredEvent[]> {
     const ids = sortKeys.map(idOfSortKey);
+    const raw = await batchGet(this.client, this.tableName, [...new Set(ids)].map(itemKeys.event), {
+      policy: this.retry,
+    });
     const found = new Map<string, StoredEvent>();
-    for (let start = 0; start < ids.length; start += MAX_BATCH_GET) {
-      let keys: Record<string, unknown>[] = [...new Set(ids.slice(start, start + MAX_BATCH_GET))].map(
-        itemKeys.event,
-      );
-      for (let attempt = 0; keys.length > 0; attempt++) {
-        if (attempt >= this.retry.maxAttempts)
-          throw new Error(`${keys.length} event reads still unprocessed`);
-        if (attempt > 0) await this.retry.sleep(backoffDelay(attempt, this.retry));
-        const result = await this.client.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }),
-        );
-        for (const raw of result.Responses?.[this.tableName] ?? []) {
-          const event = eventOf(decodeEventItem(raw));
-          if (event) found.set(event.id, event);
-        }
-        keys = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-      }
+    for (const item of raw) {
+      const event = eventOf(decodeEventItem(item));
+      if (event) found.set(event.id, event);
     }
     return ids.flatMap((id) => {
       const event = found.get(id);

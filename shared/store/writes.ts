@@ -9,7 +9,7 @@ import {
 
 export type WriteResult = { written: true; attributes?: Record<string, unknown> } | { written: false };
 
-export function isConditionFailure(error: unknown): boolean {
+function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 

@@ -1,7 +1,7 @@
 // The batch's records write together, but a failing group falls back to one write per record.
 import { describe, expect, it } from 'vitest';
 import { BatchedIngestStore } from '../../shared/ingest/batched-store';
-import type { ApplyOutcome, IngestStore, ObjectWriteRequest } from '../../shared/store/events-table';
+import { type ApplyOutcome, ingestStoreOver, type ObjectWriteRequest } from '../../shared/store/events-table';
 
 /** A store that records each `applyMany` call and fails the ones that include a poisoned key. */
 function recordingStore(poisoned = new Set<string>()) {
@@ -11,15 +11,7 @@ function recordingStore(poisoned = new Set<string>()) {
     if (requests.some((r) => poisoned.has(r.version.key))) throw new Error('throttled');
     return requests.map((r) => ({ status: 'applied', eventIds: [r.version.key] }));
   };
-  const one = async (request: ObjectWriteRequest) => (await applyMany([request]))[0] as ApplyOutcome;
-  const store: IngestStore = {
-    applyMany,
-    putEvents: (version, contributions) => one({ version, state: 'events', contributions }),
-    putRejection: (version, reason, detail) =>
-      one({ version, state: 'rejected', rejection: { reason, detail } }),
-    deleteObject: (version) => one({ version, state: 'deleted', contributions: [] }),
-  };
-  return { store, calls };
+  return { store: ingestStoreOver(applyMany), calls };
 }
 
 const version = (key: string) => ({ key, sequencer: '01' });

@@ -9,7 +9,7 @@ import { EventsTable } from '../../shared/store/events-table';
 import { runPool } from '../../shared/upload/pool';
 import { corpusFiles, corpusSkipMessage, hasCorpus } from '../support/corpus';
 import { type IngestRig, type LocalS3, startIngestRig } from '../support/local-aws';
-import { s3Message, sqsEvent } from '../support/sqs';
+import { deliverInBatches, s3Message } from '../support/sqs';
 
 const files = corpusFiles('zh');
 const canonical = /news\/(\d{4})\/(\d{2})\/(\d{1,2})\/([^/]+)\.md$/;
@@ -79,19 +79,7 @@ describe.skipIf(!hasCorpus)('the complete zh corpus through the ingest handler',
       messages[i] = s3Message({ key: file.key, sequencer: (i + 1).toString(16), size: body.length });
     });
     const ingestStart = performance.now();
-    const batches: SQSRecord[][] = [];
-    for (let i = 0; i < messages.length; i += 10) batches.push(messages.slice(i, i + 10));
-    const concurrency = 4;
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (next < batches.length) {
-          const batch = batches[next++] ?? [];
-          const response = await handler(sqsEvent(batch));
-          failures.push(...response.batchItemFailures.map((f) => f.itemIdentifier));
-        }
-      }),
-    );
+    failures.push(...(await deliverInBatches(handler, messages, { batchSize: 10, concurrency: 4 })));
     const seconds = (performance.now() - ingestStart) / 1000;
     console.log(
       `[zh] ${files.length} files ingested in ${seconds.toFixed(1)} s (${(files.length / seconds).toFixed(0)} files/s)`,

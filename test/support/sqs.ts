@@ -1,6 +1,7 @@
 // Builds SQS batches of S3 notifications in the exact shape AWS delivers for S3 → SQS → Lambda.
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { encodeS3Key } from '../../infra/local/notifications';
+import { runPool } from '../../shared/upload/pool';
 
 export interface NotificationSpec {
   eventName?: string;
@@ -63,4 +64,23 @@ export function sqsRecord(messageId: string, body: string): SQSRecord {
 
 export function sqsEvent(records: SQSRecord[]): SQSEvent {
   return { Records: records };
+}
+
+/**
+ * Delivers messages to a handler as an SQS event source does: batches of `batchSize`, `concurrency`
+ * invocations at once. Returns the message ids the handler reported as failed.
+ */
+export async function deliverInBatches(
+  handler: (event: SQSEvent) => Promise<SQSBatchResponse>,
+  messages: SQSRecord[],
+  { batchSize = 10, concurrency = 4 }: { batchSize?: number; concurrency?: number } = {},
+): Promise<string[]> {
+  const batches: SQSRecord[][] = [];
+  for (let i = 0; i < messages.length; i += batchSize) batches.push(messages.slice(i, i + batchSize));
+  const failures: string[] = [];
+  await runPool(batches, concurrency, async (batch) => {
+    const response = await handler(sqsEvent(batch));
+    failures.push(...response.batchItemFailures.map((failure) => failure.itemIdentifier));
+  });
+  return failures;
 }
