@@ -110,8 +110,8 @@ async function main(): Promise<void> {
     `[bench] all-events page of 50: store read p50 ${p50(queryMs)} ms, Atom render p50 ${p50(renderMs)} ms`,
   );
 
-  // A feed page is a key-only Query plus one BatchGetItem; the floor is one raw Query of the same page
-  // size on the same partition, measured in the same run. Target: within 2×.
+  // A feed page is one Query whose entries carry the events, decoded; the floor is one raw Query of the
+  // same page on the same partition, measured in the same run. Target: within 2×.
   const { QueryCommand } = await import('@aws-sdk/lib-dynamodb');
   const { tableSchema } = await import('../shared/store/table-schema');
   const { clients } = await import('../shared/aws/clients');

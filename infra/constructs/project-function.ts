@@ -113,11 +113,7 @@ export class ProjectFunction extends nodejs.NodejsFunction {
       new iam.PolicyStatement({
         sid: access === 'read' ? 'ReadEventsTable' : 'ReadWriteEventsTable',
         actions,
-        resources: [
-          table.tableArn,
-          `${table.tableArn}/index/${tableSchema.feedIndex.name}`,
-          `${table.tableArn}/index/${tableSchema.monthDayIndex.name}`,
-        ],
+        resources: [table.tableArn, `${table.tableArn}/index/${tableSchema.monthDayIndex.name}`],
       }),
     );
     return this;

@@ -6,9 +6,12 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import {
   CreateTableCommand,
+  DeleteTableCommand,
   DescribeTableCommand,
   type DynamoDBClient,
+  type GlobalSecondaryIndexDescription,
   waitUntilTableExists,
+  waitUntilTableNotExists,
 } from '@aws-sdk/client-dynamodb';
 import { tableSchema } from '../../shared/store/table-schema';
 import S3rver from './s3rver';
@@ -93,40 +96,69 @@ export async function startS3rver(options: {
   };
 }
 
-/** Creates the table with the CDK stack's key schema unless it exists (dynalite persists it in DATA_DIR). */
-export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+/** The table's indexes as a comparable text: names, key schemas and projections. */
+function indexLayout(indexes: GlobalSecondaryIndexDescription[] | undefined): string {
+  return JSON.stringify(
+    (indexes ?? []).map((index) => [
+      index.IndexName,
+      (index.KeySchema ?? []).map((key) => `${key.AttributeName}:${key.KeyType}`),
+      index.Projection?.ProjectionType,
+    ]),
+  );
+}
+
+/**
+ * Creates the table with the CDK stack's key schema unless it exists (dynalite persists it in DATA_DIR).
+ * A table from an earlier version with other indexes is dropped and made again: the bucket is the source
+ * of truth, and the start-up reconcile ingests every object into the new table. Returns what it did.
+ */
+export async function ensureTable(
+  client: DynamoDBClient,
+  tableName: string,
+): Promise<'created' | 'kept' | 'rebuilt'> {
+  const { partitionKey, sortKey, monthDayIndex } = tableSchema;
+  const monthDayKeys = [
+    { AttributeName: monthDayIndex.partitionKey, KeyType: 'HASH' as const },
+    { AttributeName: monthDayIndex.sortKey, KeyType: 'RANGE' as const },
+  ];
+  const wanted = indexLayout([
+    {
+      IndexName: monthDayIndex.name,
+      KeySchema: monthDayKeys,
+      Projection: { ProjectionType: monthDayIndex.projection },
+    },
+  ]);
+  let outcome: 'created' | 'rebuilt' = 'created';
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
-    return;
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (indexLayout(Table?.GlobalSecondaryIndexes) === wanted) return 'kept';
+    await client.send(new DeleteTableCommand({ TableName: tableName }));
+    await waitUntilTableNotExists(
+      { client, maxWaitTime: 30, minDelay: 0.05, maxDelay: 0.2 },
+      { TableName: tableName },
+    );
+    outcome = 'rebuilt';
   } catch (error) {
     if (!(error instanceof Error) || error.name !== 'ResourceNotFoundException') throw error;
   }
-  const { partitionKey, sortKey, feedIndex, monthDayIndex } = tableSchema;
-  const gsi = (index: typeof feedIndex | typeof monthDayIndex) => ({
-    IndexName: index.name,
-    KeySchema: [
-      { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
-      { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
-    ],
-    Projection: { ProjectionType: index.projection },
-  });
   await client.send(
     new CreateTableCommand({
       TableName: tableName,
       BillingMode: 'PAY_PER_REQUEST',
       AttributeDefinitions: [
-        partitionKey,
-        sortKey,
-        feedIndex.partitionKey,
-        feedIndex.sortKey,
-        monthDayIndex.partitionKey,
-        monthDayIndex.sortKey,
+        ...new Set([partitionKey, sortKey, monthDayIndex.partitionKey, monthDayIndex.sortKey]),
       ].map((name) => ({ AttributeName: name, AttributeType: 'S' as const })),
       KeySchema: [
         { AttributeName: partitionKey, KeyType: 'HASH' },
         { AttributeName: sortKey, KeyType: 'RANGE' },
       ],
-      GlobalSecondaryIndexes: [gsi(feedIndex), gsi(monthDayIndex)],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: monthDayIndex.name,
+          KeySchema: monthDayKeys,
+          Projection: { ProjectionType: monthDayIndex.projection },
+        },
+      ],
     }),
   );
   // Even with createTableMs 0 the table is CREATING for a moment; writes before ACTIVE fail.
@@ -134,4 +166,5 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
     { client, maxWaitTime: 30, minDelay: 0.05, maxDelay: 0.2 },
     { TableName: tableName },
   );
+  return outcome;
 }

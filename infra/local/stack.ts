@@ -96,7 +96,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     region: localRegion,
     credentials: localCredentials,
   });
-  await ensureTable(dynamoClient, options.tableName);
+  if ((await ensureTable(dynamoClient, options.tableName)) === 'rebuilt')
+    options.log(
+      'the table layout changed since this data directory was written: rebuilding it from the bucket',
+      {
+        table: options.tableName,
+      },
+    );
   const documentClient = DynamoDBDocumentClient.from(dynamoClient);
   const store = new EventsTable(documentClient, options.tableName);
   const s3 = new S3Client({

@@ -101,14 +101,13 @@ export class StatefulStack extends Stack {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    for (const index of [tableSchema.feedIndex, tableSchema.monthDayIndex]) {
-      this.table.addGlobalSecondaryIndex({
-        indexName: index.name,
-        partitionKey: key(index.partitionKey),
-        sortKey: key(index.sortKey),
-        projectionType: dynamodb.ProjectionType[index.projection],
-      });
-    }
+    const { monthDayIndex } = tableSchema;
+    this.table.addGlobalSecondaryIndex({
+      indexName: monthDayIndex.name,
+      partitionKey: key(monthDayIndex.partitionKey),
+      sortKey: key(monthDayIndex.sortKey),
+      projectionType: dynamodb.ProjectionType[monthDayIndex.projection],
+    });
 
     // --- Topics ----------------------------------------------------------------------------------------
     this.notificationTopic = new sns.Topic(this, 'NotificationTopic', {

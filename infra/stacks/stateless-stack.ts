@@ -157,7 +157,7 @@ export class StatelessStack extends Stack {
       httpApi: this.api.api,
       table: {
         tableName: table.tableName,
-        indexNames: [tableSchema.feedIndex.name, tableSchema.monthDayIndex.name],
+        indexNames: [tableSchema.monthDayIndex.name],
       },
       serviceName: config.serviceName,
     });

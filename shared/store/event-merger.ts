@@ -19,7 +19,6 @@ import {
   decodeEventItem,
   type EventItem,
   encodeContributions,
-  eventIndexKeys,
   itemKeys,
   type PendingWrites,
 } from './keys';
@@ -96,7 +95,6 @@ type Attempt =
       outcomes: Map<string, ContributeOutcome>;
       item?: EventItem;
       pending?: PendingWrites;
-      touch: string[];
     }
   | { kind: 'retry'; busy: boolean };
 
@@ -160,7 +158,6 @@ export class EventMerger {
       });
 
       const settled: { item: EventItem; pending: PendingWrites }[] = [];
-      const touch = new Set<string>();
       const again: string[] = [];
       let busy = false;
       for (const [id, attempt] of attempts) {
@@ -171,12 +168,9 @@ export class EventMerger {
         }
         for (const [objectKey, outcome] of attempt.outcomes) outcomes.set(`${id}\n${objectKey}`, outcome);
         if (attempt.item && attempt.pending) settled.push({ item: attempt.item, pending: attempt.pending });
-        for (const slug of attempt.touch) touch.add(slug);
       }
       await this.settle(settled, journal);
       if (failure) throw failure.error;
-      // `updated` times only: idempotent and order-free, so they need no marker.
-      if (touch.size > 0) await this.topics.touch([...touch], at);
       todo = again;
       if (busy) await this.options.retry.sleep(backoffDelay(round, { ...this.options.retry, ...waitPolicy }));
     }
@@ -217,7 +211,7 @@ export class EventMerger {
       src[write.objectKey] = entry;
       outcomes.set(write.objectKey, 'applied');
     }
-    if (![...outcomes.values()].includes('applied')) return { kind: 'written', outcomes, touch: [] };
+    if (![...outcomes.values()].includes('applied')) return { kind: 'written', outcomes };
 
     const before = eventOf(current);
     const merged = mergeContributions(liveContributions(src));
@@ -225,7 +219,7 @@ export class EventMerger {
       before !== undefined &&
       merged !== undefined &&
       canonicalJson({ ...before, updatedAt: undefined }) === canonicalJson(merged);
-    const { pending, touch } = derivedWrites(before, merged, contentSame, at, journal);
+    const pending = derivedWrites(before, merged, contentSame, at, journal);
     // Another merge of this event is applying its topic writes; ours must follow them.
     if (held && pending) return { kind: 'retry', busy: true };
     const updatedAt = merged ? (contentSame ? before.updatedAt : at) : undefined;
@@ -237,7 +231,6 @@ export class EventMerger {
       src,
       topics: slugsOf(merged),
       ...(updatedAt ? { updatedAt } : {}),
-      ...(merged ? eventIndexKeys(merged) : {}),
       // A merge without topic writes passes another merge's marker on untouched, so it needn't wait.
       ...(pending ? { pending } : held ? { pending: held } : {}),
     };
@@ -252,7 +245,7 @@ export class EventMerger {
       }),
     );
     if (!written.written) return { kind: 'retry', busy: false };
-    return { kind: 'written', outcomes, item, ...(pending ? { pending } : {}), touch };
+    return { kind: 'written', outcomes, item, ...(pending ? { pending } : {}) };
   }
 
   /** A marker whose writer is surely gone: older than any invocation, or from before the sole writer began. */
@@ -283,7 +276,9 @@ export class EventMerger {
     journal: string | undefined,
   ): Promise<void> {
     if (merges.length > 0)
-      await this.topics.apply(merges.map(({ item, pending }) => ({ event: item, pending })));
+      await this.topics.apply(
+        merges.map(({ item, pending }) => ({ event: item, served: eventOf(item), pending })),
+      );
     if (journal) {
       await this.client.send(
         new DeleteCommand({ TableName: this.tableName, Key: itemKeys.journal(journal) }),
@@ -309,8 +304,9 @@ export class EventMerger {
 }
 
 /**
- * The writes a change from `before` to `after` implies. Topic entries and counters (`pending`) must be
- * applied exactly once and in merge order; a content edit that keeps the topics only moves `updated`.
+ * The writes a change from `before` to `after` implies, to be applied exactly once and in merge order:
+ * topic entries and counters, and, since every entry carries a copy of the event, a rewrite of the entries
+ * the event keeps when its content changed. Nothing to write (a redelivery, a tombstone) needs no marker.
  */
 function derivedWrites(
   before: NewsEvent | undefined,
@@ -318,19 +314,33 @@ function derivedWrites(
   contentSame: boolean,
   at: string,
   journal: string | undefined,
-): { pending: PendingWrites | undefined; touch: string[] } {
+): PendingWrites | undefined {
   const old = slugsOf(before);
   const now = slugsOf(after);
   const add = now.filter((slug) => !old.includes(slug));
   const remove = old.filter((slug) => !now.includes(slug));
   const touch = contentSame ? [] : now.filter((slug) => old.includes(slug));
   const events = (after ? 1 : 0) - (before ? 1 : 0);
-  if (add.length + remove.length === 0 && events === 0) return { pending: undefined, touch };
+  const listing = {
+    ...(after && !contentSame ? { put: after.lang } : {}),
+    ...(before && before.lang !== after?.lang ? { remove: before.lang } : {}),
+  };
+  const listingChanged = listing.put !== undefined || listing.remove !== undefined;
+  if (add.length + remove.length + touch.length === 0 && events === 0 && !listingChanged) return undefined;
   const labels: Record<string, string> = {};
   for (const label of after?.topics ?? []) {
     const slug = topicSlug(label);
     if (add.includes(slug)) labels[slug] ??= label;
   }
   const marker = journal ? { token: journal, journal: true } : { token: randomUUID() };
-  return { pending: { ...marker, add, remove, touch, events, labels, at }, touch: [] };
+  return {
+    ...marker,
+    add,
+    remove,
+    touch,
+    ...(listingChanged ? { listing } : {}),
+    events,
+    labels,
+    at,
+  };
 }

@@ -1,7 +1,7 @@
 // The store's face: the ports ingestion and the API use, wired to the ledger, the merger, the topic
 // index and the queries (docs/table-design.md explains the design).
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { RejectionReason, StoredEvent } from '../domain/event';
+import type { Lang, RejectionReason, StoredEvent } from '../domain/event';
 import type { Contribution } from '../domain/merge';
 import { normalizeSequencer } from '../domain/sequencer';
 import { defaultRetryPolicy, type RetryPolicy } from './batch-write';
@@ -65,7 +65,8 @@ export function ingestStoreOver(applyMany: IngestStore['applyMany']): IngestStor
 export interface ReadStore {
   getEvent(id: string): Promise<StoredEvent | undefined>;
   topicEvents(slug: string, page: PageRequest): Promise<Page<StoredEvent>>;
-  allEvents(page: PageRequest): Promise<Page<StoredEvent>>;
+  /** Newest events of all topics; `lang` keeps one language. */
+  allEvents(page: PageRequest, lang?: Lang): Promise<Page<StoredEvent>>;
   monthDayEvents(
     monthDays: string[],
     filter: { topic?: string | undefined; beforeYear?: number | undefined },
@@ -258,8 +259,8 @@ export class EventsTable implements IngestStore, ReadStore {
   topicEvents(slug: string, page: PageRequest) {
     return this.queries.topicEvents(slug, page);
   }
-  allEvents(page: PageRequest) {
-    return this.queries.allEvents(page);
+  allEvents(page: PageRequest, lang?: Lang) {
+    return this.queries.allEvents(page, lang);
   }
   monthDayEvents(
     monthDays: string[],

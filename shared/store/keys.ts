@@ -1,12 +1,13 @@
 // Item keys and codecs: the only place that spells key formats; items are read back through zod, not casts.
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { z } from 'zod';
-import type { ContributionKind, NewsEvent } from '../domain/event';
+import type { ContributionKind, Lang, NewsEvent, StoredEvent } from '../domain/event';
 import { tableSchema } from './table-schema';
 
-const { partitionKey: PK, sortKey: SK, feedIndex, monthDayIndex } = tableSchema;
+const { partitionKey: PK, sortKey: SK, monthDayIndex } = tableSchema;
 
-export const FEED_PARTITION = 'FEED';
+/** Every language an event can have: the all-events listing keeps one partition per language. */
+export const LANGS = ['en', 'zh'] as const satisfies readonly Lang[];
 export const TOPICS_PARTITION = 'TOPICS';
 export const REJECTIONS_PARTITION = 'REJECTION';
 /** Partition-key prefix of object manifests, for offline maintenance (the local stack's reconcile). */
@@ -20,6 +21,8 @@ export const itemKeys = {
   rejection: (key: string): ItemKey => ({ [PK]: REJECTIONS_PARTITION, [SK]: key }),
   topic: (slug: string): ItemKey => ({ [PK]: TOPICS_PARTITION, [SK]: slug }),
   membership: (slug: string, sortKey: string): ItemKey => ({ [PK]: topicPartition(slug), [SK]: sortKey }),
+  /** An event's entry in the all-events listing of its language. */
+  listing: (lang: Lang, sortKey: string): ItemKey => ({ [PK]: allPartition(lang), [SK]: sortKey }),
   /** A batch's topic writes in flight: its markers are settled once this item is gone. */
   journal: (token: string): ItemKey => ({ [PK]: `JOURNAL#${token}`, [SK]: 'JOURNAL' }),
   /** Running totals kept with `ADD`, so `/stats` reads one item instead of counting events. */
@@ -27,6 +30,9 @@ export const itemKeys = {
 };
 
 export const topicPartition = (slug: string) => `TOPIC#${slug}`;
+
+/** All events of one language, newest first (`#` never appears in a slug, so no topic can collide). */
+export const allPartition = (lang: Lang) => `ALL#${lang}`;
 
 /** Sort key of an event everywhere it is listed: date first, so key order is newest-first by date. */
 export const sortKeyOf = (event: { date: string; id: string }) => `${event.date}#${event.id}`;
@@ -37,30 +43,38 @@ export const idOfSortKey = (sortKey: string) => sortKey.slice(sortKey.indexOf('#
 export const monthDayPartition = (monthDay: string, topic?: string) =>
   topic === undefined ? `MD#${monthDay}` : `MD#${monthDay}#T#${topic}`;
 
-/** Index keys of a live event item: listed in the all-events feed and under its month-day. */
-export function eventIndexKeys(event: { date: string; id: string }): ItemKey {
-  const sortKey = sortKeyOf(event);
+/**
+ * An entry of a listing (a topic, or all events of a language): the listed event's keys, its month-day
+ * index keys, and a copy of the event as served (gzip'd JSON), so a page of a listing is one Query.
+ * `monthDay` is the index partition the entry belongs to (`MD#<MM-DD>` or `MD#<MM-DD>#T#<slug>`).
+ */
+export function entryItem(key: ItemKey, monthDay: string, event: StoredEvent): Record<string, unknown> {
   return {
-    [feedIndex.partitionKey]: FEED_PARTITION,
-    [feedIndex.sortKey]: sortKey,
-    [monthDayIndex.partitionKey]: monthDayPartition(event.date.slice(5)),
-    [monthDayIndex.sortKey]: sortKey,
+    ...key,
+    [monthDayIndex.partitionKey]: monthDay,
+    doc: gzipSync(JSON.stringify(event)),
   };
 }
 
-/** A topic membership: keys only, so a topic's entries cost one write unit each, whatever the event's size. */
-export function membershipItem(slug: string, event: { date: string; id: string }): ItemKey {
-  const sortKey = sortKeyOf(event);
-  return {
-    ...itemKeys.membership(slug, sortKey),
-    [monthDayIndex.partitionKey]: monthDayPartition(event.date.slice(5), slug),
-    [monthDayIndex.sortKey]: sortKey,
-  };
+export function topicEntryItem(slug: string, event: StoredEvent): Record<string, unknown> {
+  return entryItem(
+    itemKeys.membership(slug, sortKeyOf(event)),
+    monthDayPartition(event.date.slice(5), slug),
+    event,
+  );
+}
+
+export function listingEntryItem(event: StoredEvent): Record<string, unknown> {
+  return entryItem(
+    itemKeys.listing(event.lang, sortKeyOf(event)),
+    monthDayPartition(event.date.slice(5)),
+    event,
+  );
 }
 
 // ------------------------------------------------------------------ codecs
 
-const newsEventSchema: z.ZodType<NewsEvent> = z.object({
+const newsEventObject = z.object({
   id: z.string(),
   date: z.string(),
   slug: z.string(),
@@ -74,6 +88,17 @@ const newsEventSchema: z.ZodType<NewsEvent> = z.object({
   topics: z.array(z.string()),
   lang: z.enum(['en', 'zh']),
 });
+
+const newsEventSchema: z.ZodType<NewsEvent> = newsEventObject;
+const storedEventSchema: z.ZodType<StoredEvent> = newsEventObject.extend({ updatedAt: z.string() });
+
+const entrySchema = z.object({ doc: z.instanceof(Uint8Array) });
+
+/** The event a listing entry carries, unzipped and checked. */
+export function decodeEntry(raw: Record<string, unknown>): StoredEvent {
+  const { doc } = entrySchema.parse(raw);
+  return storedEventSchema.parse(JSON.parse(gunzipSync(doc).toString('utf8')));
+}
 
 const contributionKinds = [
   'event-file',
@@ -97,8 +122,10 @@ const pendingSchema = z.object({
   journal: z.boolean().optional(),
   add: z.array(z.string()),
   remove: z.array(z.string()),
-  /** Topics whose entry stays but whose feed changed (content edit): only their `updated` moves. */
+  /** Topics the event stays in while its content changed: their entries are rewritten, `updated` moves. */
   touch: z.array(z.string()),
+  /** The event's entry in the all-events listing of a language: rewritten (`put`) or withdrawn. */
+  listing: z.object({ put: z.enum(LANGS).optional(), remove: z.enum(LANGS).optional() }).optional(),
   /** Change of the live-event total: 1 (appeared), -1 (gone) or 0. */
   events: z.number().int(),
   /** Labels of added topics: the first label seen for a slug names the topic. */

@@ -1,19 +1,21 @@
-// The read side: every listing is a key-only Query (table or index), then one BatchGetItem for the events.
+// The read side: a topic's or a language's listing is one Query whose entries carry the events as served;
+// a month-day is a key-only index Query and one BatchGetItem of those entries.
 import {
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { StoredEvent } from '../domain/event';
+import type { Lang, StoredEvent } from '../domain/event';
 import { topicSlug } from '../domain/topics';
 import { batchGet, type RetryPolicy } from './batch-write';
 import { eventOf } from './event-merger';
 import {
+  allPartition,
+  decodeEntry,
   decodeEventItem,
-  FEED_PARTITION,
-  idOfSortKey,
   itemKeys,
+  LANGS,
   monthDayPartition,
   REJECTIONS_PARTITION,
   rejectionItemSchema,
@@ -23,7 +25,7 @@ import {
 } from './keys';
 import { tableSchema } from './table-schema';
 
-const { partitionKey: PK, sortKey: SK, feedIndex, monthDayIndex } = tableSchema;
+const { partitionKey: PK, sortKey: SK, monthDayIndex } = tableSchema;
 
 export interface TopicSummary {
   slug: string;
@@ -75,70 +77,56 @@ export class EventQueries {
   }
 
   /** Newest events of one topic. */
-  topicEvents(slug: string, page: PageRequest): Promise<Page<StoredEvent>> {
-    return this.eventPage(
-      { KeyConditionExpression: '#pk = :pk', ExpressionAttributeNames: { '#pk': PK } },
-      { ':pk': topicPartition(slug) },
+  async topicEvents(slug: string, page: PageRequest): Promise<Page<StoredEvent>> {
+    const result = await this.queryPage(
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': PK },
+        ExpressionAttributeValues: { ':pk': topicPartition(slug) },
+        ScanIndexForward: false,
+      },
       page,
     );
+    return { items: result.items.map(decodeEntry), ...(result.next ? { next: result.next } : {}) };
   }
 
-  /** Newest events of all topics. */
-  allEvents(page: PageRequest): Promise<Page<StoredEvent>> {
-    return this.eventPage(
-      {
-        IndexName: feedIndex.name,
+  /** Newest events of all topics, of one language or of all (each language is a partition). */
+  allEvents(page: PageRequest, lang?: Lang): Promise<Page<StoredEvent>> {
+    return this.mergedPage(
+      (lang ? [lang] : LANGS).map((one) => ({
+        TableName: this.tableName,
         KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': feedIndex.partitionKey },
-      },
-      { ':pk': FEED_PARTITION },
+        ExpressionAttributeNames: { '#pk': PK },
+        ExpressionAttributeValues: { ':pk': allPartition(one) },
+      })),
+      undefined,
       page,
     );
   }
 
   /**
    * Events of the given stored month-days (`MM-DD`) across years, newest first, optionally of one topic.
-   * Several month-days only happen for Feb 29 in common years: each is read a page at a time and merged by
-   * sort key, so paging stays key-based (`after` carries the last sort key shown) across both.
+   * Several month-days only happen for Feb 29 in common years: both are read and merged by sort key.
    */
-  async monthDayEvents(
+  monthDayEvents(
     monthDays: string[],
     filter: { topic?: string | undefined; beforeYear?: number | undefined },
     page: PageRequest,
   ): Promise<Page<StoredEvent>> {
     const { topic, beforeYear } = filter;
-    const sortKeyName = monthDayIndex.sortKey;
-    // Sort keys start with the date, so "earlier years" and "after the last one shown" are key conditions.
-    const bounds = [page.after?.[sortKeyName], beforeYear ? String(beforeYear).padStart(4, '0') : undefined];
-    const below = bounds.filter((bound): bound is string => bound !== undefined).sort(byBytes)[0];
-    const reads = monthDays.map((monthDay) =>
-      this.readUpTo(
-        {
-          TableName: this.tableName,
-          IndexName: monthDayIndex.name,
-          KeyConditionExpression: below ? '#pk = :pk AND #sk < :below' : '#pk = :pk',
-          ExpressionAttributeNames: {
-            '#pk': monthDayIndex.partitionKey,
-            ...(below ? { '#sk': sortKeyName } : {}),
-          },
-          ExpressionAttributeValues: {
-            ':pk': monthDayPartition(monthDay, topic),
-            ...(below ? { ':below': below } : {}),
-          },
-          ScanIndexForward: false,
-        },
-        page.limit + 1,
-      ),
+    return this.mergedPage(
+      monthDays.map((monthDay) => ({
+        TableName: this.tableName,
+        IndexName: monthDayIndex.name,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': monthDayIndex.partitionKey },
+        ExpressionAttributeValues: { ':pk': monthDayPartition(monthDay, topic) },
+      })),
+      // Sort keys start with the date, so "earlier years" is a key condition too.
+      beforeYear ? String(beforeYear).padStart(4, '0') : undefined,
+      page,
     );
-    const merged = (await Promise.all(reads))
-      .flat()
-      .sort((a, b) => byBytes(String(b[sortKeyName]), String(a[sortKeyName])));
-    const keys = merged.slice(0, page.limit);
-    const last = keys.at(-1);
-    const items = await this.hydrate(keys.map((item) => String(item[sortKeyName])));
-    return merged.length > page.limit && last
-      ? { items, next: this.keyOf(last, monthDayIndex.name) }
-      : { items };
   }
 
   async getTopic(slug: string): Promise<TopicSummary | undefined> {
@@ -207,37 +195,53 @@ export class EventQueries {
 
   // ---------------------------------------------------------------- plumbing
 
-  /** A page of event keys from a table or index Query, then the events themselves in one BatchGetItem. */
-  private async eventPage(
-    query: Omit<QueryCommandInput, 'TableName' | 'ExpressionAttributeValues'>,
-    values: Record<string, unknown>,
+  /**
+   * One page merged from several partitions' Queries (same sort keys), newest first. Each is read up to a
+   * page past the last sort key shown (`after` carries it), so paging stays key-based across all of them;
+   * `below` bounds the sort key further. DynamoDB orders string keys by their UTF-8 bytes, and so does the merge.
+   */
+  private async mergedPage(
+    inputs: QueryCommandInput[],
+    below: string | undefined,
     page: PageRequest,
   ): Promise<Page<StoredEvent>> {
-    const sortKeyName =
-      query.IndexName === feedIndex.name ? feedIndex.sortKey : query.IndexName ? monthDayIndex.sortKey : SK;
-    const result = await this.queryPage(
-      { TableName: this.tableName, ...query, ExpressionAttributeValues: values, ScanIndexForward: false },
-      page,
+    const indexName = inputs[0]?.IndexName;
+    // The month-day index sorts by the entries' own sort key, so one name serves both.
+    const sortKeyName = SK;
+    const bounds = [page.after?.[sortKeyName], below].filter((bound): bound is string => bound !== undefined);
+    const bound = bounds.sort(byBytes)[0];
+    const reads = inputs.map((input) =>
+      this.readUpTo(
+        {
+          ...input,
+          ScanIndexForward: false,
+          ...(bound
+            ? {
+                KeyConditionExpression: `${input.KeyConditionExpression} AND #sk < :below`,
+                ExpressionAttributeNames: { ...input.ExpressionAttributeNames, '#sk': sortKeyName },
+                ExpressionAttributeValues: { ...input.ExpressionAttributeValues, ':below': bound },
+              }
+            : {}),
+        },
+        page.limit + 1,
+      ),
     );
-    const items = await this.hydrate(result.items.map((item) => String(item[sortKeyName])));
-    return { items, ...(result.next ? { next: result.next } : {}) };
+    const merged = (await Promise.all(reads))
+      .flat()
+      .sort((a, b) => byBytes(String(b[sortKeyName]), String(a[sortKeyName])));
+    const entries = merged.slice(0, page.limit);
+    const last = entries.at(-1);
+    const items = indexName ? await this.entriesOf(entries) : entries.map(decodeEntry);
+    return merged.length > page.limit && last ? { items, next: this.keyOf(last, indexName) } : { items };
   }
 
-  /** The events named by sort keys, in that order; an event deleted since its key was read is left out. */
-  private async hydrate(sortKeys: string[]): Promise<StoredEvent[]> {
-    const ids = sortKeys.map(idOfSortKey);
-    const raw = await batchGet(this.client, this.tableName, [...new Set(ids)].map(itemKeys.event), {
-      policy: this.retry,
-    });
-    const found = new Map<string, StoredEvent>();
-    for (const item of raw) {
-      const event = eventOf(decodeEventItem(item));
-      if (event) found.set(event.id, event);
-    }
-    return ids.flatMap((id) => {
-      const event = found.get(id);
-      return event ? [event] : [];
-    });
+  /** The events of key-only index entries, in their order: one BatchGetItem of the entries themselves. */
+  private async entriesOf(keys: Record<string, unknown>[]): Promise<StoredEvent[]> {
+    const tableKey = (item: Record<string, unknown>) => ({ [PK]: String(item[PK]), [SK]: String(item[SK]) });
+    const found = await batchGet(this.client, this.tableName, keys.map(tableKey), { policy: this.retry });
+    const byKey = new Map(found.map((item) => [`${item[PK]}\n${item[SK]}`, decodeEntry(item)]));
+    // An entry deleted since the index was read is left out.
+    return keys.flatMap((key) => byKey.get(`${key[PK]}\n${key[SK]}`) ?? []);
   }
 
   /**
@@ -272,8 +276,7 @@ export class EventQueries {
 
   private keyOf(item: Record<string, unknown>, indexName: string | undefined): Record<string, string> {
     const names: string[] = [PK, SK];
-    if (indexName === feedIndex.name) names.push(feedIndex.partitionKey, feedIndex.sortKey);
-    if (indexName === monthDayIndex.name) names.push(monthDayIndex.partitionKey, monthDayIndex.sortKey);
+    if (indexName === monthDayIndex.name) names.push(monthDayIndex.partitionKey);
     return Object.fromEntries(names.map((name) => [name, String(item[name])]));
   }
 

@@ -3,13 +3,12 @@
 export const tableSchema = {
   partitionKey: 'PK',
   sortKey: 'SK',
-  /** All events, newest first: GSI1PK = `FEED`, GSI1SK = `<date>#<id>`. Keys only: readers fetch events by key. */
-  feedIndex: { name: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK', projection: 'KEYS_ONLY' },
   /**
-   * Events of one month-day across years: GSI2PK = `MD#<MM-DD>` (or `MD#<MM-DD>#T#<topic>` on topic
-   * membership items), GSI2SK = `<date>#<id>`.
+   * Events of one month-day across years: MD = `MD#<MM-DD>` (on all-events entries) or
+   * `MD#<MM-DD>#T#<topic>` (on topic entries); sorted by the entries' own `SK` (`<date>#<id>`), so no
+   * attribute repeats it. Keys only: a projected copy of the event would double an entry's write units.
    */
-  monthDayIndex: { name: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK', projection: 'KEYS_ONLY' },
+  monthDayIndex: { name: 'ByMonthDay', partitionKey: 'MD', sortKey: 'SK', projection: 'KEYS_ONLY' },
 } as const;
 
 export type TableSchema = typeof tableSchema;

@@ -1,8 +1,10 @@
-// The topic index: key-only topic entries, exact per-topic counts and the live-event total, all kept with
-// atomic `ADD`s driven by the one merge that changed an event's topics.
+// The listings: topic entries and all-events entries, each carrying a copy of the event as served, exact
+// per-topic counts and the live-event total, all kept with atomic `ADD`s driven by the one merge that
+// changed an event's topics.
 import { DeleteCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { StoredEvent } from '../domain/event';
 import { batchWrite, type RetryPolicy, type WriteRequest } from './batch-write';
-import { itemKeys, membershipItem, type PendingWrites, sortKeyOf } from './keys';
+import { itemKeys, listingEntryItem, type PendingWrites, sortKeyOf, topicEntryItem } from './keys';
 import { conditionalWrite } from './writes';
 
 export class TopicIndex {
@@ -14,19 +16,32 @@ export class TopicIndex {
 
   /**
    * Applies the derived writes of several merges together: one BatchWriteItem for all their entries, one
-   * counter update per topic with the deltas summed. Entries are idempotent (put or delete by key). The
+   * counter update per topic with the deltas summed. `served` is the event as its item holds it now (absent
+   * once it is gone), copied into every entry. Entries are idempotent (put or delete by key). The
    * counters are `ADD`s, exact because each merge that changes an event's topics is the only writer of
    * its delta: merges of one event are serialized by the event item's `pending` marker (see EventMerger).
    */
-  async apply(merges: { event: { id: string; date: string }; pending: PendingWrites }[]): Promise<void> {
+  async apply(
+    merges: {
+      event: { id: string; date: string };
+      served: StoredEvent | undefined;
+      pending: PendingWrites;
+    }[],
+  ): Promise<void> {
     const requests: WriteRequest[] = [];
     const deltas = new Map<string, { delta: number; label?: string }>();
     const touched = new Set<string>();
     let events = 0;
-    for (const { event, pending } of merges) {
+    for (const { event, served, pending } of merges) {
       const sortKey = sortKeyOf(event);
+      if (served) {
+        for (const slug of [...pending.add, ...pending.touch])
+          requests.push({ PutRequest: { Item: topicEntryItem(slug, served) } });
+        if (pending.listing?.put) requests.push({ PutRequest: { Item: listingEntryItem(served) } });
+      }
+      if (pending.listing?.remove)
+        requests.push({ DeleteRequest: { Key: itemKeys.listing(pending.listing.remove, sortKey) } });
       for (const slug of pending.add) {
-        requests.push({ PutRequest: { Item: membershipItem(slug, event) } });
         const entry = deltas.get(slug) ?? { delta: 0 };
         entry.delta += 1;
         entry.label ??= pending.labels[slug];
@@ -84,7 +99,7 @@ export class TopicIndex {
   }
 
   /** Topics whose feeds changed without their entries changing: move `updated` (their Last-Modified). */
-  async touch(slugs: string[], at: string): Promise<void> {
+  private async touch(slugs: string[], at: string): Promise<void> {
     await Promise.all(
       slugs.map((slug) =>
         conditionalWrite(

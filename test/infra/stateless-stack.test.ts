@@ -155,8 +155,7 @@ describe('IAM: each function gets only what it uses', () => {
   };
   const tableResources = [
     importOf('TableArn'),
-    { 'Fn::Join': ['', [importOf('TableArn'), '/index/GSI1']] },
-    { 'Fn::Join': ['', [importOf('TableArn'), '/index/GSI2']] },
+    { 'Fn::Join': ['', [importOf('TableArn'), '/index/ByMonthDay']] },
   ];
 
   it('grants no wildcard actions and only this service’s resources', () => {
@@ -574,7 +573,7 @@ describe('alarms', () => {
       AlarmDescription: Match.stringLikeRegexp('throttl'),
       Metrics: Match.arrayWith([
         Match.objectLike({ Expression: Match.stringLikeRegexp('\\+'), ReturnData: true }),
-        ...[undefined, 'GSI1', 'GSI2'].flatMap((index) => [
+        ...[undefined, 'ByMonthDay'].flatMap((index) => [
           throttleMetric('ReadThrottleEvents', index),
           throttleMetric('WriteThrottleEvents', index),
         ]),

@@ -150,18 +150,20 @@ describe.skipIf(!hasCorpus)('the complete zh corpus through the ingest handler',
       });
       expect(topic.events, topic.slug).toBe(entries);
     }
-    const feed = await count({
-      IndexName: 'GSI1',
-      KeyConditionExpression: 'GSI1PK = :pk',
-      ExpressionAttributeValues: { ':pk': 'FEED' },
-    });
+    let feed = 0;
+    for (const lang of ['en', 'zh']) {
+      feed += await count({
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': `ALL#${lang}` },
+      });
+    }
     let byMonthDay = 0;
     for (let month = 1; month <= 12; month++) {
       for (let day = 1; day <= 31; day++) {
         const monthDay = `${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
         byMonthDay += await count({
-          IndexName: 'GSI2',
-          KeyConditionExpression: 'GSI2PK = :pk',
+          IndexName: 'ByMonthDay',
+          KeyConditionExpression: 'MD = :pk',
           ExpressionAttributeValues: { ':pk': `MD#${monthDay}` },
         });
       }

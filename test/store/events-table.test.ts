@@ -126,8 +126,6 @@ describe('EventsTable', () => {
     expect(tombstone && decodeEventItem(tombstone).src).toEqual({
       [fileKey]: { seq: expect.stringMatching(/^020*$/) },
     });
-    expect(tombstone).not.toHaveProperty('GSI1PK');
-    expect(tombstone).not.toHaveProperty('GSI2PK');
     expect(await store.getEvent(siege.id)).toBeUndefined();
     expect(await store.stats()).toEqual({ events: 0, topics: 0, rejected: 0 });
   });
@@ -353,5 +351,85 @@ describe('EventsTable under concurrent writers (one Lambda per object)', () => {
       { [key]: { seq: expect.stringMatching(/^020*$/) } },
     ]);
     expect(await store.stats()).toMatchObject({ events: 1 });
+  });
+});
+
+describe('listing entries carry the event as served', () => {
+  /** Every copy of the event the listings hold: its topics, its language's all-events feed, its month-day. */
+  async function copiesOf(id: string) {
+    const event = await store.getEvent(id);
+    if (!event) return { event, copies: [] };
+    const pages = await Promise.all([
+      ...event.topics.map((label) => store.topicEvents(topicSlug(label), { limit: 50 })),
+      store.allEvents({ limit: 50 }, event.lang),
+      store.allEvents({ limit: 50 }),
+      store.monthDayEvents([event.date.slice(5)], {}, { limit: 50 }),
+      store.monthDayEvents([event.date.slice(5)], { topic: topicSlug(event.topics[0] ?? '') }, { limit: 50 }),
+    ]);
+    return { event, copies: pages.map((page) => page.items.find((item) => item.id === id)) };
+  }
+
+  it('a content edit that keeps the topics rewrites every copy', async () => {
+    // Prepare
+    await store.putEvents({ key: fileKey, sequencer: '01' }, [fileContribution(fileKey, siege)]);
+    const edited = { ...siege, title: 'Lal Masjid siege: talks fail, army moves in' };
+
+    // Act
+    await store.putEvents({ key: fileKey, sequencer: '02' }, [fileContribution(fileKey, edited)]);
+
+    // Assess
+    const { event, copies } = await copiesOf(siege.id);
+    expect(event?.title).toBe(edited.title);
+    expect(copies).toHaveLength(siege.topics.length + 4);
+    for (const copy of copies) expect(copy).toEqual(event);
+  });
+
+  it('a change of language moves the event between the all-events partitions', async () => {
+    // Prepare
+    await store.putEvents({ key: fileKey, sequencer: '01' }, [fileContribution(fileKey, siege)]);
+
+    // Act
+    await store.putEvents({ key: fileKey, sequencer: '02' }, [
+      fileContribution(fileKey, { ...siege, lang: 'zh' }),
+    ]);
+
+    // Assess
+    expect((await store.allEvents({ limit: 10 }, 'en')).items).toEqual([]);
+    expect((await store.allEvents({ limit: 10 }, 'zh')).items.map((item) => item.lang)).toEqual(['zh']);
+    expect((await store.allEvents({ limit: 10 })).items).toHaveLength(1);
+  });
+
+  it('after concurrent edits from many objects, every copy equals the merged event', async () => {
+    // Prepare: the event file, then 10 listings that each add a source and a topic at once, while the file
+    // itself is edited twice.
+    await store.putEvents({ key: fileKey, sequencer: '01' }, [fileContribution(fileKey, siege)]);
+    const listings = Array.from({ length: 10 }, (_, i) => ({
+      key: `news/2007/07/9/listing-${i}.md`,
+      event: makeEvent(siege.id, {
+        title: '',
+        sources: [{ name: `Paper ${i}`, url: `https://example.org/${i}` }],
+        topics: [i % 2 === 0 ? 'Shared' : `Topic ${i}`],
+      }),
+    }));
+
+    // Act
+    await Promise.all([
+      ...listings.map(({ key, event }) =>
+        store.putEvents({ key, sequencer: '01' }, [listingContribution(key, event)]),
+      ),
+      store.putEvents({ key: fileKey, sequencer: '02' }, [
+        fileContribution(fileKey, { ...siege, description: 'Second version.' }),
+      ]),
+      store.putEvents({ key: fileKey, sequencer: '03' }, [
+        fileContribution(fileKey, { ...siege, description: 'Third version.' }),
+      ]),
+    ]);
+
+    // Assess
+    const { event, copies } = await copiesOf(siege.id);
+    expect(event?.description).toBe('Third version.');
+    expect(event?.sources).toHaveLength(1 + listings.length);
+    expect(copies).toHaveLength((event?.topics.length ?? 0) + 4);
+    for (const copy of copies) expect(copy).toEqual(event);
   });
 });
