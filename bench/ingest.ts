@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { SQSRecord } from 'aws-lambda';
+import { INGEST_BATCH_SIZE } from '../shared/ingest/batched-store';
 import { parseEventObject } from '../shared/parse';
 import { tableSchema } from '../shared/store/table-schema';
 import { type CorpusFile, corpusFiles, hasCorpus } from '../test/support/corpus';
@@ -14,7 +15,7 @@ import { deliverInBatches, s3Message, sqsEvent } from '../test/support/sqs';
 const REPEATS = 3;
 /** Concurrent handler invocations, as an SQS event source runs several pollers. */
 const CONCURRENT_BATCHES = Number(process.env.CONCURRENT_BATCHES ?? 4);
-const BATCH_SIZE = Number(process.env.BATCH_SIZE ?? 10);
+const BATCH_SIZE = Number(process.env.BATCH_SIZE ?? INGEST_BATCH_SIZE);
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);

@@ -1,6 +1,7 @@
 // Plays the part of S3 → SQS → Lambda locally: s3rver's object events become SQS-shaped batches for the
 // ingest handler, failed records are retried with backoff, and exhausted ones become rejections.
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { INGEST_BATCH_SIZE } from '../../shared/ingest/batched-store';
 
 export interface ObjectEvent {
   eventName: string;
@@ -49,7 +50,7 @@ export class LocalQueue {
 
   constructor(options: LocalQueueOptions) {
     this.options = {
-      batchSize: 10,
+      batchSize: INGEST_BATCH_SIZE,
       batchWindowMs: 50,
       maxConcurrency: 4,
       maxReceiveCount: 4,

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
+import { INGEST_BATCH_SIZE } from '../../shared/ingest/batched-store';
 
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
 
@@ -61,8 +62,8 @@ export const CONTEXT_DEFAULTS = {
  */
 export const ingestTuning = {
   timeout: Duration.seconds(60),
-  /** Ten S3 events per invocation, collected for up to 5 s: bulk uploads fill batches, single edits wait ≤ 5 s. */
-  batchSize: 10,
+  /** S3 events per invocation, collected for up to 5 s: bulk uploads fill batches, single edits wait ≤ 5 s. */
+  batchSize: INGEST_BATCH_SIZE,
   maxBatchingWindow: Duration.seconds(5),
   /** Caps parallel pollers so a bulk upload cannot hot-spot the single-partition feed GSI. */
   maxConcurrency: 10,

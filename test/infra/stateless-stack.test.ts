@@ -115,7 +115,7 @@ describe('project functions', () => {
       EventSourceArn: importOf('IngestQueueArn'),
       FunctionName: { Ref: fnIds.ingest },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      BatchSize: 10,
+      BatchSize: 100,
       MaximumBatchingWindowInSeconds: 5,
       ScalingConfig: { MaximumConcurrency: 10 },
     });

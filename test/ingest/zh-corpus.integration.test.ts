@@ -5,6 +5,7 @@ import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topicSlug } from '../../shared/domain/topics';
+import { INGEST_BATCH_SIZE } from '../../shared/ingest/batched-store';
 import { EventsTable } from '../../shared/store/events-table';
 import { runPool } from '../../shared/upload/pool';
 import { corpusFiles, corpusSkipMessage, hasCorpus } from '../support/corpus';
@@ -71,7 +72,7 @@ describe.skipIf(!hasCorpus)('the complete zh corpus through the ingest handler',
     ({ s3, handler } = rig);
     store = new EventsTable(rig.dynamo.doc, rig.tableName);
 
-    // Prepare: the bucket holds every file; SQS delivers batches of 10, a few Lambdas at a time.
+    // Prepare: the bucket holds every file; SQS delivers batches as the stack configures them, a few Lambdas at a time.
     const messages: SQSRecord[] = new Array(files.length);
     await runPool(files, 8, async (file, i) => {
       const body = readFileSync(file.path);
@@ -79,7 +80,12 @@ describe.skipIf(!hasCorpus)('the complete zh corpus through the ingest handler',
       messages[i] = s3Message({ key: file.key, sequencer: (i + 1).toString(16), size: body.length });
     });
     const ingestStart = performance.now();
-    failures.push(...(await deliverInBatches(handler, messages, { batchSize: 10, concurrency: 4 })));
+    failures.push(
+      ...(await deliverInBatches(handler, messages, {
+        batchSize: INGEST_BATCH_SIZE,
+        concurrency: 4,
+      })),
+    );
     const seconds = (performance.now() - ingestStart) / 1000;
     console.log(
       `[zh] ${files.length} files ingested in ${seconds.toFixed(1)} s (${(files.length / seconds).toFixed(0)} files/s)`,
