@@ -1,6 +1,5 @@
 // The public HTTP API: each route parses its request, reads the store, and shapes the response.
 import { type LeapPolicy, parseMonthDay, storedMonthDaysFor, todayIn, yearsAgo } from '../domain/calendar';
-import type { NewsEvent } from '../domain/event';
 import { topicSlug } from '../domain/topics';
 import { renderOpml } from '../feeds/opml';
 import {
@@ -226,9 +225,9 @@ export function apiRoutes(deps: ApiDeps): (req: HttpRequest) => Promise<HttpResp
       const event = await store.getEvent(id);
       if (!event) throw new NotFound(`There is no event "${id}".`);
       const link = links(req);
-      const stored = await Promise.all(event.related.map((related) => store.getEvent(related.id)));
+      const live = await store.liveEventIds(event.related.map((related) => related.id));
       return conditionalResponse(req, {
-        body: JSON.stringify(eventJson(event, link, stored)),
+        body: JSON.stringify(eventJson(event, link, live)),
         contentType: 'application/json; charset=utf-8',
         // Related links depend on other events existing, which `updatedAt` does not track.
         lastModified: event.related.length === 0 ? new Date(event.updatedAt) : undefined,
@@ -264,7 +263,7 @@ export function apiRoutes(deps: ApiDeps): (req: HttpRequest) => Promise<HttpResp
   );
 }
 
-function eventJson(event: StoredEvent, link: Links, storedRelated: (NewsEvent | undefined)[]) {
+function eventJson(event: StoredEvent, link: Links, liveIds: Set<string>) {
   return {
     id: event.id,
     date: event.date,
@@ -273,13 +272,13 @@ function eventJson(event: StoredEvent, link: Links, storedRelated: (NewsEvent | 
     sources: event.sources.map(({ name, url }) => ({ name, url })),
     images: event.images,
     topics: topicRefs(event.topics),
-    related: event.related.map((related, i) => ({
+    related: event.related.map((related) => ({
       id: related.id,
       title: related.title,
       date: related.date,
       topics: topicRefs(related.topics),
       // Only events this service holds get a link; the others would be 404s.
-      url: storedRelated[i] ? link.event(related.id) : null,
+      url: liveIds.has(related.id) ? link.event(related.id) : null,
     })),
     lang: event.lang,
     updatedAt: event.updatedAt,

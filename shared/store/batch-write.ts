@@ -65,9 +65,13 @@ export async function batchGet(
   client: DynamoDBDocumentClient,
   tableName: string,
   keys: Record<string, unknown>[],
-  options: { consistent?: boolean; policy?: RetryPolicy } = {},
+  options: { consistent?: boolean; policy?: RetryPolicy; attributes?: string[] } = {},
 ): Promise<Record<string, unknown>[]> {
-  const { consistent = false, policy = defaultRetryPolicy } = options;
+  const { consistent = false, policy = defaultRetryPolicy, attributes } = options;
+  const projection = attributes && {
+    ProjectionExpression: attributes.map((_, i) => `#a${i}`).join(', '),
+    ExpressionAttributeNames: Object.fromEntries(attributes.map((name, i) => [`#a${i}`, name])),
+  };
   const items: Record<string, unknown>[] = [];
   for (let start = 0; start < keys.length; start += MAX_BATCH_GET) {
     let pending = keys.slice(start, start + MAX_BATCH_GET);
@@ -75,7 +79,9 @@ export async function batchGet(
       if (attempt >= policy.maxAttempts) throw new UnprocessedItemsError(pending.length, 'read');
       if (attempt > 0) await policy.sleep(backoffDelay(attempt, policy));
       const result = await client.send(
-        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: consistent } } }),
+        new BatchGetCommand({
+          RequestItems: { [tableName]: { Keys: pending, ConsistentRead: consistent, ...projection } },
+        }),
       );
       items.push(...(result.Responses?.[tableName] ?? []));
       pending = result.UnprocessedKeys?.[tableName]?.Keys ?? [];

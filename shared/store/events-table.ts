@@ -64,6 +64,8 @@ export function ingestStoreOver(applyMany: IngestStore['applyMany']): IngestStor
 /** What the HTTP API needs from the store. */
 export interface ReadStore {
   getEvent(id: string): Promise<StoredEvent | undefined>;
+  /** The ids among `ids` of events the table holds: for links that would otherwise be 404s. */
+  liveEventIds(ids: string[]): Promise<Set<string>>;
   topicEvents(slug: string, page: PageRequest): Promise<Page<StoredEvent>>;
   /** Newest events of all topics; `lang` keeps one language. */
   allEvents(page: PageRequest, lang?: Lang): Promise<Page<StoredEvent>>;
@@ -255,6 +257,9 @@ export class EventsTable implements IngestStore, ReadStore {
 
   getEvent(id: string) {
     return this.queries.getEvent(id);
+  }
+  liveEventIds(ids: string[]) {
+    return this.queries.liveEventIds(ids);
   }
   topicEvents(slug: string, page: PageRequest) {
     return this.queries.topicEvents(slug, page);

@@ -76,6 +76,17 @@ export class EventQueries {
     return Item ? eventOf(decodeEventItem(Item)) : undefined;
   }
 
+  /** Which of these events the table holds (live, not withdrawn): one BatchGetItem of two attributes. */
+  async liveEventIds(ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const found = await batchGet(this.client, this.tableName, [...new Set(ids)].map(itemKeys.event), {
+      policy: this.retry,
+      attributes: ['id', 'updatedAt'],
+    });
+    // An item without `updatedAt` holds only tombstones: the event is gone.
+    return new Set(found.filter((item) => item.updatedAt !== undefined).map((item) => String(item.id)));
+  }
+
   /** Newest events of one topic. */
   async topicEvents(slug: string, page: PageRequest): Promise<Page<StoredEvent>> {
     const result = await this.queryPage(

@@ -23,6 +23,7 @@ function fakeStore(): { store: ReadStore; asked: { limit: number; after?: StartK
   const none = async () => ({ items: [] });
   const store: ReadStore = {
     getEvent: async () => undefined,
+    liveEventIds: async () => new Set(),
     topicEvents: async (_slug, page) => {
       asked.push(page);
       return page.after
