@@ -94,8 +94,16 @@ button, .button {
 }
 .button:visited { color: var(--accent-ink); }
 button.secondary { color: var(--accent); background: var(--paper); }
-ul.feeds > li { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; margin-bottom: 0.6rem; }
-ul.feeds .button { min-width: 7.5rem; text-align: center; }
+ul.feeds > li {
+  display: grid;
+  grid-template-columns: 8rem minmax(0, 1fr) auto;
+  gap: 0.5rem;
+  align-items: center;
+  margin-bottom: 0.6rem;
+}
+ul.feeds .button { text-align: center; }
+ul.feeds input.url { grid-column: 2; grid-row: 1; }
+ul.feeds button { grid-column: 3; grid-row: 1; }
 ul.feeds label { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 .pager { display: flex; justify-content: space-between; gap: 1rem; margin-top: 1rem; }
 .sources li, .related li { margin-bottom: 0.35rem; }
@@ -104,7 +112,9 @@ ul.feeds label { position: absolute; width: 1px; height: 1px; overflow: hidden; 
 footer.site { border-top: 1px solid var(--line); color: var(--muted); font-size: 0.95rem; padding-block: 1rem 2rem; }
 @media (max-width: 30rem) {
   body { font-size: 1rem; }
-  ul.feeds .button { min-width: 0; flex: 1 1 auto; }
+  ul.feeds > li { grid-template-columns: minmax(0, 1fr) auto; margin-bottom: 1rem; }
+  ul.feeds input.url { grid-column: 1 / -1; grid-row: 2; }
+  ul.feeds button { grid-column: 2; grid-row: 1; }
 }
 `;
 
@@ -185,7 +195,10 @@ function hashed(stem: string, extension: string, contentType: string, body: stri
   return { name: `${stem}.${hash}.${extension}`, contentType, body };
 }
 
+const icon = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#0b4fb3"/><path d="M4 12a1.5 1.5 0 1 1 0-.01M3 7a6 6 0 0 1 6 6M3 3.5a9.5 9.5 0 0 1 9.5 9.5" stroke="#fff" stroke-width="1.6" fill="none"/></svg>`;
+
 export const stylesheet = hashed('site', 'css', 'text/css; charset=utf-8', css);
+export const favicon = hashed('icon', 'svg', 'image/svg+xml', icon);
 export const script = hashed('site', 'js', 'text/javascript; charset=utf-8', js);
 
-export const assets: ReadonlyMap<string, Asset> = new Map([stylesheet, script].map((a) => [a.name, a]));
+export const assets: ReadonlyMap<string, Asset> = new Map([stylesheet, script, favicon].map((a) => [a.name, a]));

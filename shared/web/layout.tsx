@@ -1,7 +1,7 @@
 // The frame every page shares: head (title, description, canonical, feed discovery), landmarks, nav, footer.
 import type { ComponentChildren } from 'preact';
 import type { Lang } from '../domain/event';
-import { script, stylesheet } from './assets';
+import { favicon, script, stylesheet } from './assets';
 
 export interface Alternate {
   href: string;
@@ -46,6 +46,7 @@ export function Layout(props: { head: PageHead; site: SiteLinks; children: Compo
             href={alternate.href}
           />
         ))}
+        <link rel="icon" type="image/svg+xml" href={`${site.base}/assets/${favicon.name}`} />
         <link rel="stylesheet" href={`${site.base}/assets/${stylesheet.name}`} />
         <script src={`${site.base}/assets/${script.name}`} defer />
       </head>
