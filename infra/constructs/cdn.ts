@@ -84,7 +84,8 @@ export class Cdn extends Construct {
     // Accept, reduced by the viewer-request function to text/html or application/json: a browser's page
     // and an API client's JSON on the same path (`/`, `/topics`, `/on-this-day/…`) are cached apart.
     this.cachePolicy = new cloudfront.CachePolicy(this, 'ApiCachePolicy', {
-      comment: 'Follows origin Cache-Control; keyed on viewer host, page-or-JSON and the API query parameters',
+      comment:
+        'Follows origin Cache-Control; keyed on viewer host, page-or-JSON and the API query parameters',
       minTtl: Duration.seconds(0),
       defaultTtl: Duration.seconds(0),
       maxTtl: Duration.days(1),

@@ -201,4 +201,6 @@ export const stylesheet = hashed('site', 'css', 'text/css; charset=utf-8', css);
 export const favicon = hashed('icon', 'svg', 'image/svg+xml', icon);
 export const script = hashed('site', 'js', 'text/javascript; charset=utf-8', js);
 
-export const assets: ReadonlyMap<string, Asset> = new Map([stylesheet, script, favicon].map((a) => [a.name, a]));
+export const assets: ReadonlyMap<string, Asset> = new Map(
+  [stylesheet, script, favicon].map((a) => [a.name, a]),
+);
