@@ -11,6 +11,7 @@ import { type FeedFormat, feedContentTypes } from '../feeds/render';
 import { conditionalResponse } from '../http/conditional';
 import { type CursorScope, cursorCodec } from '../http/cursor';
 import { BadRequest, NotFound } from '../http/errors';
+import { parseLimit } from '../http/params';
 import type { HttpRequest, HttpResponse } from '../http/request';
 import { type RouteDefinition, route } from '../http/router';
 import type { PageRequest, ReadStore, TopicSummary } from '../store/events-table';
@@ -48,7 +49,10 @@ const securityHeaders = {
   'referrer-policy': 'strict-origin-when-cross-origin',
 };
 
-const pageLimit = { topicEvents: 20, anniversaries: 10, onThisDay: 50, topics: 100, activeTopics: 16 };
+const pageLimit = { anniversaries: 10, activeTopics: 16 };
+const topicEventsLimit = { default: 20, max: 100 };
+const onThisDayLimit = { default: 50, max: 200 };
+const topicsLimit = { default: 100, max: 500 };
 const formats: { format: FeedFormat; label: string }[] = [
   { format: 'rss', label: 'RSS' },
   { format: 'atom', label: 'Atom' },
@@ -199,7 +203,13 @@ function pageRoutes(deps: ApiDeps): PageRoute[] {
       if (value !== undefined) parsed.searchParams.set(name, value);
     return parsed.toString();
   };
-  const paging = (req: HttpRequest, limit: number, scope: CursorScope): PageRequest => {
+  /** A page of `limit` (or `?limit=`, up to `max`) after the request's cursor, which must be `scope`'s. */
+  const paging = (
+    req: HttpRequest,
+    limits: { default: number; max: number },
+    scope: CursorScope,
+  ): PageRequest => {
+    const limit = parseLimit(req.query.limit, limits);
     const cursor = req.query.cursor;
     return cursor === undefined ? { limit } : { limit, after: cursors.decode(cursor, scope) };
   };
@@ -271,10 +281,7 @@ function pageRoutes(deps: ApiDeps): PageRoute[] {
   const topics = route('GET', '/topics', async (req) => {
     const link = links(req);
     const query = req.query.q?.trim() || undefined;
-    const page = await store.listTopics(
-      query,
-      paging(req, pageLimit.topics, { route: 'topics-page', q: query }),
-    );
+    const page = await store.listTopics(query, paging(req, topicsLimit, { route: 'topics-page', q: query }));
     const self = withParams(`${link.base}/topics`, { q: query, cursor: req.query.cursor });
     const head: PageHead = {
       title: query ? `Topics starting with “${query}” — the Context feeds` : 'Topics — the Context feeds',
@@ -287,6 +294,7 @@ function pageRoutes(deps: ApiDeps): PageRoute[] {
       ? withParams(`${link.base}/topics`, {
           q: query,
           cursor: cursors.encode({ route: 'topics-page', q: query }, page.next),
+          limit: req.query.limit,
         })
       : undefined;
     return htmlResponse(
@@ -311,7 +319,7 @@ function pageRoutes(deps: ApiDeps): PageRoute[] {
     if (!found) throw new NotFound(`There is no topic "${req.params.slug}".`);
     const scope = { route: 'topic-page', topic: found.slug };
     const [page, anniversaries] = await Promise.all([
-      store.topicEvents(found.slug, paging(req, pageLimit.topicEvents, scope)),
+      store.topicEvents(found.slug, paging(req, topicEventsLimit, scope)),
       anniversariesToday({ topic: found.slug }, undefined, pageLimit.anniversaries),
     ]);
     const feeds = feedLinks((format) => link.topicFeed(found.slug, format));
@@ -338,8 +346,12 @@ function pageRoutes(deps: ApiDeps): PageRoute[] {
           feeds={feeds}
           anniversaryFeeds={anniversaryFeeds}
           newest={page.items.map((event) => eventView(link, event))}
-          first={req.query.cursor === undefined ? undefined : first}
-          older={page.next ? withParams(first, { cursor: cursors.encode(scope, page.next) }) : undefined}
+          first={req.query.cursor === undefined ? undefined : withParams(first, { limit: req.query.limit })}
+          older={
+            page.next
+              ? withParams(first, { cursor: cursors.encode(scope, page.next), limit: req.query.limit })
+              : undefined
+          }
           today={humanDay(anniversaries.today.monthDay)}
           anniversaries={anniversaries.events.map((event) => eventView(link, event, anniversaries.now))}
         />,
@@ -407,7 +419,7 @@ function pageRoutes(deps: ApiDeps): PageRoute[] {
     const page = await store.monthDayEvents(
       monthDays,
       { beforeYear: today.year },
-      paging(req, pageLimit.onThisDay, scope),
+      paging(req, onThisDayLimit, scope),
     );
     const self = `${link.base}/on-this-day/${monthDay}`;
     const feeds = feedLinks(anniversaryFeed(link));
@@ -433,7 +445,11 @@ function pageRoutes(deps: ApiDeps): PageRoute[] {
           events={page.items.map((event) => eventView(link, event, now))}
           previous={previous}
           next={next}
-          older={page.next ? withParams(self, { cursor: cursors.encode(scope, page.next) }) : undefined}
+          older={
+            page.next
+              ? withParams(self, { cursor: cursors.encode(scope, page.next), limit: req.query.limit })
+              : undefined
+          }
           feeds={feeds}
         />,
       ),
