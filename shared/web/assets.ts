@@ -96,12 +96,12 @@ button, .button {
 button.secondary { color: var(--accent); background: var(--paper); }
 ul.feeds > li {
   display: grid;
-  grid-template-columns: 8rem minmax(0, 1fr) auto;
+  grid-template-columns: 9rem minmax(0, 1fr) auto;
   gap: 0.5rem;
   align-items: center;
   margin-bottom: 0.6rem;
 }
-ul.feeds .button { text-align: center; }
+ul.feeds .button { text-align: center; white-space: nowrap; }
 ul.feeds input.url { grid-column: 2; grid-row: 1; }
 ul.feeds button { grid-column: 3; grid-row: 1; }
 ul.feeds label { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
