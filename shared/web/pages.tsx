@@ -5,6 +5,7 @@ import {
   type EventView,
   type FeedLink,
   humanDate,
+  labelLang,
   SubscribeLinks,
   TopicList,
   TopicSearch,
@@ -113,10 +114,9 @@ export interface TopicPageView {
 }
 
 export function TopicPage(props: TopicPageView) {
-  const lang = /\p{Script=Han}/u.test(props.label) ? 'zh' : undefined;
   return (
     <>
-      <h1 lang={lang}>{props.label}</h1>
+      <h1 lang={labelLang(props.label)}>{props.label}</h1>
       <p class="lede">{props.events === 1 ? '1 event' : `${props.events} events`}</p>
       <section aria-labelledby="subscribe-heading">
         <h2 id="subscribe-heading">Subscribe</h2>
