@@ -38,7 +38,9 @@ async function measurePair(baseUrl: string, pair: Pair, requests: number) {
   for (let i = 0; i < requests; i++) {
     const [pagePath, jsonPath] = pair.paths[i % pair.paths.length] as [string, string];
     const html = await timed(`${baseUrl}${pagePath}`, { accept: browserAccept });
-    const data = await timed(`${baseUrl}${jsonPath}`, { accept: 'application/json' });
+    const data = await timed(`${baseUrl}${jsonPath}`, {
+      accept: jsonPath === '/opml' ? '*/*' : 'application/json',
+    });
     page.push(html.ms);
     json.push(data.ms);
     bytes.page += html.bytes;
@@ -86,10 +88,12 @@ async function main(): Promise<void> {
         paths: topics.map((slug) => [`/topics/${slug}`, `/topics/${slug}/feed.json?limit=20`]),
       },
       {
-        // Not the same data: the home page reads every topic (for the most active) and today's anniversaries.
-        name: 'home page vs /topics?limit=500 JSON',
-        paths: [['/', '/topics?limit=500']],
+        // Not the same data: the home page reads every topic (for the most active) and today's anniversaries;
+        // the OPML reads every topic too (XML, not JSON), the topics list one page of them.
+        name: 'home page vs /opml (every topic)',
+        paths: [['/', '/opml']],
       },
+      { name: 'home page vs /topics?limit=500 JSON', paths: [['/', '/topics?limit=500']] },
     ];
     // Warm-up: JIT, connection pools and dynalite's caches.
     for (const pair of pairs) await measurePair(stack.baseUrl, pair, 30);
