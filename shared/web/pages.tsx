@@ -161,22 +161,28 @@ export interface EventPageView {
 }
 
 export function EventPage(props: EventPageView) {
+  // The page takes the event's language; the English labels around it say they are English.
+  const en = props.lang === 'en' ? undefined : 'en';
   return (
     <article>
-      <p class="meta">
+      <p class="meta" lang={en}>
         <time dateTime={props.date}>{humanDate(props.date)}</time>
       </p>
       <h1>{props.title}</h1>
       {props.description ? <p class="description">{props.description}</p> : null}
       {props.topics.length > 0 ? (
         <section aria-labelledby="topics-heading">
-          <h2 id="topics-heading">Topics</h2>
+          <h2 id="topics-heading" lang={en}>
+            Topics
+          </h2>
           <TopicTags topics={props.topics} />
         </section>
       ) : null}
       {props.sources.length > 0 ? (
         <section aria-labelledby="sources-heading" class="sources">
-          <h2 id="sources-heading">Sources</h2>
+          <h2 id="sources-heading" lang={en}>
+            Sources
+          </h2>
           <ul>
             {props.sources.map((source) => (
               <li key={source.url}>
@@ -190,11 +196,15 @@ export function EventPage(props: EventPageView) {
       ) : null}
       {props.related.length > 0 ? (
         <section aria-labelledby="related-heading" class="related">
-          <h2 id="related-heading">Related events</h2>
+          <h2 id="related-heading" lang={en}>
+            Related events
+          </h2>
           <ul>
             {props.related.map((related) => (
               <li key={related.id}>
-                <time dateTime={related.date}>{humanDate(related.date)}</time>
+                <time dateTime={related.date} lang={en}>
+                  {humanDate(related.date)}
+                </time>
                 {': '}
                 {related.page ? <a href={related.page}>{related.title}</a> : related.title}
               </li>
@@ -202,7 +212,7 @@ export function EventPage(props: EventPageView) {
           </ul>
         </section>
       ) : null}
-      <p class="meta">
+      <p class="meta" lang={en}>
         <a href={props.json} type="application/json">
           This event as JSON
         </a>

@@ -83,6 +83,8 @@ export function withPages(api: Route, deps: ApiDeps): Route {
     try {
       response = await page.definition.handle({ ...req, params });
     } catch (error) {
+      // Browsers get an error page; API clients the same problem details as on every API path.
+      if (!prefersHtml(req.headers.accept)) throw error;
       response = errorPage(req, error, deps.publicBaseUrl);
     }
     return page.negotiated ? varyOnAccept(response) : response;
@@ -247,7 +249,8 @@ function pageRoutes(deps: ApiDeps): PageRoute[] {
       description:
         'Follow news topics and their anniversaries in a feed reader: RSS, Atom and JSON feeds for every topic of the Context.',
       canonical,
-      lang: lang ?? 'en',
+      // The page's own text is English in either edition; Chinese items carry lang="zh" themselves.
+      lang: 'en',
       alternates: [...alternates('All events', allFeeds), ...alternates('Anniversaries', anniversaryFeeds)],
     };
     const day = humanDay(anniversaries.today.monthDay);
@@ -329,7 +332,7 @@ function pageRoutes(deps: ApiDeps): PageRoute[] {
       title: `${found.label} — the Context feeds`,
       description: `${found.events === 1 ? '1 news event' : `${found.events} news events`} about ${found.label}, newest first, with RSS, Atom and JSON feeds.`,
       canonical: withParams(first, { cursor: req.query.cursor }),
-      lang: labelLang(found.label) ?? 'en',
+      lang: 'en', // the heading carries the label's own language
       alternates: [
         ...alternates(found.label, feeds),
         ...alternates(`${found.label}: anniversaries`, anniversaryFeeds),

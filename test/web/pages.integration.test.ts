@@ -103,13 +103,13 @@ describe('pages', () => {
     expect(body).toContain(`href="${testBaseUrl}/opml"`);
   });
 
-  it('home ?lang=zh: Chinese page language, Chinese topics and feeds; a bad lang is a 400 page', async () => {
+  it('home ?lang=zh: Chinese topics (marked lang=zh) and feeds; a bad lang is a 400 page', async () => {
     // Act
     const zh = await api.get('/?lang=zh', html);
     const bad = await api.get('/?lang=fr', html);
 
     // Assess
-    expect(zh.body).toMatch(/^<!doctype html>\n<html lang="zh">/);
+    expect(zh.body).toMatch(/^<!doctype html>\n<html lang="en">/);
     expect(zh.body).toContain(`href="${testBaseUrl}/feed.rss?lang=zh"`);
     expect(zh.body).toContain('lang="zh">茶隼运载火箭');
     expect(zh.body).not.toContain('>Riverton <span');
@@ -207,6 +207,7 @@ describe('pages', () => {
     // Assess
     expect(body).toMatch(/^<!doctype html>\n<html lang="zh">/);
     expect(body).toContain('<header class="site" lang="en">');
+    expect(body).toContain('<h2 id="sources-heading" lang="en">');
   });
 
   it('on this day: that day’s anniversaries with links to the previous and next day', async () => {
@@ -238,18 +239,26 @@ describe('pages', () => {
     );
   });
 
-  it('unknown topics and events are 404 pages for browsers, and a problem for API clients of shared paths', async () => {
+  it('unknown topics and events are 404 pages for browsers, and problems for API clients', async () => {
     // Act
     const topic = await api.get('/topics/no-such-topic', html);
     const event = await api.get('/events/2001-01-01/nothing', html);
     const day = await api.get('/on-this-day/02-30', html);
-    const dayJson = await api.get('/on-this-day/02-30');
+    const problems = await Promise.all(
+      ['/topics/no-such-topic', '/events/2001-01-01/nothing', '/on-this-day/02-30'].map((path) =>
+        api.get(path),
+      ),
+    );
 
     // Assess
-    expect([topic.status, event.status, day.status, dayJson.status]).toEqual([404, 404, 400, 400]);
+    expect([topic.status, event.status, day.status]).toEqual([404, 404, 400]);
     expect(topic.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(topic.headers['cache-control']).toBe('no-store');
-    expect(dayJson.headers['content-type']).toBe('application/problem+json');
+    expect(problems.map((problem) => [problem.status, problem.headers['content-type']])).toEqual([
+      [404, 'application/problem+json'],
+      [404, 'application/problem+json'],
+      [400, 'application/problem+json'],
+    ]);
   });
 });
 
