@@ -8,7 +8,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 
 /** Query parameters the API reads; they are the only ones in the cache key and the only ones forwarded. */
-export const CACHE_KEY_QUERY_STRINGS = ['limit', 'cursor', 'q', 'topic', 'tz', 'leap'] as const;
+export const CACHE_KEY_QUERY_STRINGS = ['limit', 'cursor', 'q', 'topic', 'tz', 'leap', 'lang'] as const;
 
 /** Carries the viewer's Host to the API, which builds absolute links from it when PUBLIC_BASE_URL is unset. */
 export const FORWARDED_HOST_HEADER = 'x-forwarded-host';
@@ -17,14 +17,40 @@ export const FORWARDED_HOST_HEADER = 'x-forwarded-host';
  * Viewer-request function: copy the viewer's Host into x-forwarded-host. The Host header itself cannot be
  * forwarded, because API Gateway routes on its own execute-api host name. A client-sent x-forwarded-host is
  * always overwritten, so it cannot be used to forge links.
+ *
+ * It also reduces Accept to the one choice the API makes with it (shared/web/negotiate.ts: a page when
+ * text/html ranks above application/json, JSON otherwise), so that Accept can be in the cache key without
+ * splitting the cache into one entry per browser's Accept string. Only the pages' paths read Accept.
  */
-const FORWARD_HOST_CODE = `function handler(event) {
+const FORWARD_HOST_CODE = `function quality(accept, type, subtype) {
+  var exact = -1, wide = -1, any = -1;
+  var ranges = accept.split(',');
+  for (var i = 0; i < ranges.length; i++) {
+    var params = ranges[i].split(';');
+    var range = params[0].trim().toLowerCase().split('/');
+    if (range.length < 2 || !range[0] || !range[1]) continue;
+    var q = 1;
+    for (var j = 1; j < params.length; j++) {
+      var param = params[j].trim().toLowerCase();
+      if (param.indexOf('q=') === 0) { q = Number(param.slice(2)); break; }
+    }
+    if (!(q >= 0 && q <= 1)) continue;
+    if (range[0] === type && range[1] === subtype) { if (exact < 0) exact = q; }
+    else if (range[0] === type && range[1] === '*') { if (wide < 0) wide = q; }
+    else if (range[0] === '*' && range[1] === '*') { if (any < 0) any = q; }
+  }
+  return exact >= 0 ? exact : wide >= 0 ? wide : any >= 0 ? any : 0;
+}
+function handler(event) {
   var request = event.request;
   if (request.headers.host) {
     request.headers['${FORWARDED_HOST_HEADER}'] = { value: request.headers.host.value };
   } else {
     delete request.headers['${FORWARDED_HOST_HEADER}'];
   }
+  var accept = request.headers.accept ? request.headers.accept.value : '';
+  var html = quality(accept, 'text', 'html') > quality(accept, 'application', 'json');
+  request.headers.accept = { value: html ? 'text/html' : 'application/json' };
   return request;
 }`;
 
@@ -54,13 +80,16 @@ export class Cdn extends Construct {
     // cached); max bounds a mistaken long max-age. Conditional requests (If-None-Match/If-Modified-Since)
     // are answered by CloudFront from its cached ETag/Last-Modified, and it revalidates with the origin
     // the same way. Cookies are neither in the key nor forwarded. The forwarded-host header is part of the
-    // key, which also forwards it: a feed rendered for one host name is never served under another.
+    // key, which also forwards it: a feed rendered for one host name is never served under another. So is
+    // Accept, reduced by the viewer-request function to text/html or application/json: a browser's page
+    // and an API client's JSON on the same path (`/`, `/topics`, `/on-this-day/…`) are cached apart.
     this.cachePolicy = new cloudfront.CachePolicy(this, 'ApiCachePolicy', {
-      comment: 'Follows origin Cache-Control; keyed on viewer host and the API query parameters',
+      comment:
+        'Follows origin Cache-Control; keyed on viewer host, page-or-JSON and the API query parameters',
       minTtl: Duration.seconds(0),
       defaultTtl: Duration.seconds(0),
       maxTtl: Duration.days(1),
-      headerBehavior: cloudfront.CacheHeaderBehavior.allowList(FORWARDED_HOST_HEADER),
+      headerBehavior: cloudfront.CacheHeaderBehavior.allowList(FORWARDED_HOST_HEADER, 'accept'),
       queryStringBehavior: cloudfront.CacheQueryStringBehavior.allowList(...CACHE_KEY_QUERY_STRINGS),
       cookieBehavior: cloudfront.CacheCookieBehavior.none(),
       enableAcceptEncodingGzip: true,
@@ -68,7 +97,7 @@ export class Cdn extends Construct {
     });
 
     const forwardHost = new cloudfront.Function(this, 'ForwardHost', {
-      comment: `Copies the viewer Host into ${FORWARDED_HOST_HEADER}`,
+      comment: `Copies the viewer Host into ${FORWARDED_HOST_HEADER}; reduces Accept to page or JSON`,
       runtime: cloudfront.FunctionRuntime.JS_2_0,
       code: cloudfront.FunctionCode.fromInline(FORWARD_HOST_CODE),
     });

@@ -13,6 +13,7 @@ import { Construct } from 'constructs';
 export const PUBLIC_ROUTES = [
   '/',
   '/topics',
+  '/topics/{slug}',
   '/topics/{slug}/{feed}',
   '/feed.rss',
   '/feed.atom',
@@ -21,6 +22,7 @@ export const PUBLIC_ROUTES = [
   '/on-this-day',
   '/on-this-day/{monthDay}',
   '/opml',
+  '/assets/{asset}',
 ] as const;
 
 /** Operator routes (GET) served by the admin function; callers sign with SigV4 (IAM auth). */

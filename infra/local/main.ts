@@ -45,6 +45,7 @@ const base = config.PUBLIC_BASE_URL ?? stack.baseUrl;
 console.log(`
 the Context event feeds — running locally (${stats.events} events, ${stats.topics} topics, ${stats.rejected} rejected)
 
+  Web pages      ${base}/   (in a browser; API clients get JSON on the same paths)
   API            ${base}/
   Topics         ${base}/topics
   All events     ${base}/feed.rss   ${base}/feed.atom   ${base}/feed.json

@@ -5,7 +5,11 @@ import type { HttpRequest } from '../http/request';
 export interface Links {
   base: string;
   home: string;
+  /** The event's JSON document (`/events/{date}/{slug}.json`), as the JSON API links it. */
   event(id: string): string;
+  /** The event's HTML page (`/events/{date}/{slug}`): where feed items and pages link. */
+  eventPage(id: string): string;
+  topicPage(slug: string): string;
   topicFeed(slug: string, format: FeedFormat): string;
   allFeed(format: FeedFormat): string;
 }
@@ -25,11 +29,15 @@ export function linksFor(base: string): Links {
   return {
     base,
     home: `${base}/`,
-    event: (id) => {
-      const slash = id.indexOf('/');
-      return `${base}/events/${id.slice(0, slash)}/${encodeURIComponent(id.slice(slash + 1))}.json`;
-    },
+    event: (id) => `${eventPath(base, id)}.json`,
+    eventPage: (id) => eventPath(base, id),
+    topicPage: (slug) => `${base}/topics/${encodeURIComponent(slug)}`,
     topicFeed: (slug, format) => `${base}/topics/${encodeURIComponent(slug)}/feed.${format}`,
     allFeed: (format) => `${base}/feed.${format}`,
   };
+}
+
+function eventPath(base: string, id: string): string {
+  const slash = id.indexOf('/');
+  return `${base}/events/${id.slice(0, slash)}/${encodeURIComponent(id.slice(slash + 1))}`;
 }

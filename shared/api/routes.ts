@@ -16,6 +16,8 @@ import { parseLimit, parseTimeZone } from '../http/params';
 import type { HttpRequest, HttpResponse } from '../http/request';
 import { route, router } from '../http/router';
 import type { Page, PageRequest, ReadStore, StoredEvent, TopicSummary } from '../store/events-table';
+import { withPages } from '../web/routes';
+import { eventsInLang, parseLang } from './lang-filter';
 import { baseUrlOf, type Links, linksFor } from './links';
 
 export interface ApiDeps {
@@ -88,7 +90,8 @@ export function apiRoutes(deps: ApiDeps): (req: HttpRequest) => Promise<HttpResp
       homeUrl: link.home,
       ...(page.next ? { nextUrl: withQuery(meta.self(format, page.next), { limit }) } : {}),
       events: page.items,
-      eventUrl: link.event,
+      // Items open the event's page; its JSON stays at `link.event`.
+      eventUrl: link.eventPage,
       topicUrl: (slug) => link.topicFeed(slug, 'json'),
     };
     // The fingerprint stands in for the body's hash, so a 304 costs the Query but no rendering.
@@ -159,7 +162,7 @@ export function apiRoutes(deps: ApiDeps): (req: HttpRequest) => Promise<HttpResp
     });
   }
 
-  return router(
+  const api = router(
     route('GET', '/', async (req) => {
       const link = links(req);
       return json({
@@ -205,18 +208,20 @@ export function apiRoutes(deps: ApiDeps): (req: HttpRequest) => Promise<HttpResp
     }),
     route('GET', '/feed.{format}', async (req) => {
       const format = feedFormat(req.params.format);
-      const { request, nextCursor } = paging(req, feedLimit, { route: 'all-feed' });
-      const page = await store.allEvents(request);
+      const lang = parseLang(req.query.lang);
+      const { request, nextCursor } = paging(req, feedLimit, { route: 'all-feed', lang });
+      const page = await eventsInLang((r) => store.allEvents(r), lang, request);
+      const edition = lang === undefined ? '' : lang === 'zh' ? ' in Chinese' : ' in English';
       // No Last-Modified: nothing records when the whole feed last changed (a delete moves no item's time).
       return feedResponse(
         req,
         format,
         { items: page.items, next: nextCursor(page) },
         {
-          title: 'All events — the Context',
-          description: 'Every news event, newest first.',
-          key: 'all',
-          self: (f, cursor) => withQuery(links(req).allFeed(f), { cursor }),
+          title: `All events${edition} — the Context`,
+          description: `Every news event${edition}, newest first.`,
+          key: lang === undefined ? 'all' : `all/${lang}`,
+          self: (f, cursor) => withQuery(links(req).allFeed(f), { cursor, lang }),
         },
       );
     }),
@@ -261,6 +266,8 @@ export function apiRoutes(deps: ApiDeps): (req: HttpRequest) => Promise<HttpResp
       });
     }),
   );
+  // Browsers get HTML pages on the paths they share with this API (see shared/web/routes.tsx).
+  return withPages(api, deps);
 }
 
 function eventJson(event: StoredEvent, link: Links, liveIds: Set<string>) {

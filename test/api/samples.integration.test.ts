@@ -264,7 +264,8 @@ describe('topics and related events with the samples', () => {
     );
     const finalResults = onLeapDay.items.find((item) => item.title.startsWith('Final results'));
     expect(finalResults).toBeDefined();
-    const eventPath = new URL(finalResults?.url ?? '').pathname;
+    // Feed items link to the event's page; its JSON is the same path plus `.json`.
+    const eventPath = `${new URL(finalResults?.url ?? '').pathname}.json`;
 
     // Act
     const event = await getJson<{ related: { id: string; date: string; url: string | null }[] }>(eventPath);

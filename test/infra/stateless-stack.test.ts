@@ -6,6 +6,7 @@ import { CACHE_KEY_QUERY_STRINGS, FORWARDED_HOST_HEADER } from '../../infra/cons
 import { ADMIN_ROUTES, PUBLIC_ROUTES } from '../../infra/constructs/service-api';
 import { detectNotifierEntry, ingestTuning } from '../../infra/stacks/config';
 import { INGEST_METRICS } from '../../shared/ingest/ingest-metrics';
+import { prefersHtml } from '../../shared/web/negotiate';
 import {
   fixtureNotifierEntry,
   importOf,
@@ -316,7 +317,7 @@ describe('CloudFront', () => {
         DefaultTTL: 0,
         ParametersInCacheKeyAndForwardedToOrigin: {
           CookiesConfig: { CookieBehavior: 'none' },
-          HeadersConfig: { HeaderBehavior: 'whitelist', Headers: [FORWARDED_HOST_HEADER] },
+          HeadersConfig: { HeaderBehavior: 'whitelist', Headers: [FORWARDED_HOST_HEADER, 'accept'] },
           QueryStringsConfig: {
             QueryStringBehavior: 'whitelist',
             QueryStrings: Match.arrayEquals([...CACHE_KEY_QUERY_STRINGS]),
@@ -354,6 +355,38 @@ describe('CloudFront', () => {
     });
     // Assess
     expect(request.headers[FORWARDED_HOST_HEADER]).toEqual({ value: 'd111.cloudfront.net' });
+  });
+
+  it('reduces Accept to the page-or-JSON choice the API makes, so the cache key splits only on that', () => {
+    // Prepare
+    const fn = resourceOf(template, 'AWS::CloudFront::Function', 'CdnForwardHost');
+    const handler = new Function(`${fn.props.FunctionCode as string}; return handler;`)() as (e: unknown) => {
+      headers: Record<string, { value: string }>;
+    };
+    const accepts = [
+      'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8',
+      'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+      '*/*',
+      'application/json',
+      'application/json, text/html;q=0.9',
+      'text/html;q=0.5, application/json;q=0.4',
+      'text/*',
+      'application/*, text/html;q=0.1',
+      'application/rss+xml, application/atom+xml;q=0.9',
+      'TEXT/HTML',
+      'text/html;q=2, application/json',
+      '',
+      undefined,
+    ];
+    for (const accept of accepts) {
+      // Act
+      const request = handler({
+        request: { headers: accept === undefined ? {} : { accept: { value: accept } } },
+      });
+      // Assess
+      const expected = prefersHtml(accept) ? 'text/html' : 'application/json';
+      expect(request.headers.accept, String(accept)).toEqual({ value: expected });
+    }
   });
 
   it('reaches the API over HTTPS (TLS 1.2) on its execute-api host, without forwarding Host', () => {

@@ -1,0 +1,35 @@
+// `?lang=en|zh` on the all-events listings: the feed index holds both editions, so the filter is applied
+// on read, page by page, with a cursor that always sits at the end of a page the store returned.
+import type { Lang } from '../domain/event';
+import { BadRequest } from '../http/errors';
+import type { Page, PageRequest, StoredEvent } from '../store/events-table';
+
+/** Store reads spent at most on one filtered page; a rare edition may get a short page with a `next`. */
+const maxReadsPerPage = 6;
+
+export function parseLang(raw: string | undefined): Lang | undefined {
+  if (raw === undefined) return undefined;
+  if (raw === 'en' || raw === 'zh') return raw;
+  throw new BadRequest('lang must be en or zh.', 'lang');
+}
+
+/**
+ * Up to `request.limit` events of `lang`. Each read asks for only as many events as are still missing, so
+ * a page never holds more than fits and the store's own `next` stays exact (no event skipped or repeated).
+ */
+export async function eventsInLang(
+  read: (page: PageRequest) => Promise<Page<StoredEvent>>,
+  lang: Lang | undefined,
+  request: PageRequest,
+): Promise<Page<StoredEvent>> {
+  if (lang === undefined) return read(request);
+  const items: StoredEvent[] = [];
+  let after = request.after;
+  for (let reads = 0; reads < maxReadsPerPage && items.length < request.limit; reads++) {
+    const page = await read({ limit: request.limit - items.length, ...(after ? { after } : {}) });
+    items.push(...page.items.filter((event) => event.lang === lang));
+    after = page.next;
+    if (!after) break;
+  }
+  return after ? { items, next: after } : { items };
+}
