@@ -1,5 +1,6 @@
-// `?lang=en|zh` on the all-events listings: the feed index holds both editions, so the filter is applied
-// on read, page by page, with a cursor that always sits at the end of a page the store returned.
+// `?lang=en|zh`. The all-events listing keeps one partition per language (the store filters it); a
+// month-day's events share one index partition, so there the filter is applied on read, page by page,
+// with a cursor that always sits at the end of a page the store returned.
 import type { Lang } from '../domain/event';
 import { BadRequest } from '../http/errors';
 import type { Page, PageRequest, StoredEvent } from '../store/events-table';

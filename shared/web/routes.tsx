@@ -368,7 +368,7 @@ function pageRoutes(deps: ApiDeps): PageRoute[] {
     const id = `${req.params.date}/${req.params.slug}`;
     const found = await store.getEvent(id);
     if (!found) throw new NotFound(`There is no event "${id}".`);
-    const stored = await Promise.all(found.related.map((related) => store.getEvent(related.id)));
+    const live = await store.liveEventIds(found.related.map((related) => related.id));
     const topicFeeds = found.topics.flatMap((label) => {
       const feed = link.topicFeed(topicSlug(label), 'atom');
       return [{ href: feed, type: feedContentTypes.atom.split(';')[0] ?? '', title: `${label} (Atom)` }];
@@ -394,11 +394,11 @@ function pageRoutes(deps: ApiDeps): PageRoute[] {
           lang={found.lang}
           description={found.description}
           sources={found.sources}
-          related={found.related.map((related, i) => ({
+          related={found.related.map((related) => ({
             id: related.id,
             title: related.title,
             date: related.date,
-            page: stored[i] ? link.eventPage(related.id) : undefined,
+            page: live.has(related.id) ? link.eventPage(related.id) : undefined,
           }))}
           topics={found.topics.map((label) => topicView(link, label))}
           json={link.event(found.id)}
