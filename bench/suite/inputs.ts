@@ -8,6 +8,8 @@ import { syntheticCorpus } from './generate';
 export interface InputFile {
   key: string;
   body: Uint8Array;
+  /** Where the file is on disk (the real corpus); generated files live in memory only. */
+  path?: string;
 }
 
 export const corpusName = hasCorpus ? '../shared/corpus (en, zh, seed)' : 'generated (no ../shared/corpus)';
@@ -24,7 +26,11 @@ export function inputFiles(seed: number): InputFile[] {
     }));
   }
   return (['en', 'zh', 'seed'] as const).flatMap((edition) =>
-    corpusFiles(edition).map((file) => ({ key: file.key, body: new Uint8Array(readCorpusFile(file)) })),
+    corpusFiles(edition).map((file) => ({
+      key: file.key,
+      body: new Uint8Array(readCorpusFile(file)),
+      path: file.path,
+    })),
   );
 }
 
