@@ -33,7 +33,7 @@ export function planFor(args: readonly string[]): Plan {
       sizes: [10_000],
       parseRounds: 3,
       ingestFiles: 300,
-      latencyRequests: 100,
+      latencyRequests: 40,
       latencyRounds: 3,
       naiveRepeats: 3,
       coldStartRuns: 20,

@@ -102,6 +102,15 @@ function floorQuery(client: DynamoDBDocumentClient, floor: Floor, thisYear: stri
   return () => client.send(command);
 }
 
+/** The URL and headers a route is measured with: its JSON stand-in while its HTML page is not served. */
+function requestOf(stack: LocalStack, route: LatencyRoute, html: Map<string, boolean>) {
+  const asHtml = html.get(route.name) === true;
+  return {
+    url: `${stack.baseUrl}${route.accept && !asHtml && route.standIn ? route.standIn : route.path}`,
+    headers: asHtml ? { accept: 'text/html' } : ({} as Record<string, string>),
+  };
+}
+
 /** A page route asked for as HTML answers HTML once issue 9 is in; until then its JSON stand-in is measured. */
 async function servesHtml(stack: LocalStack, route: LatencyRoute): Promise<boolean> {
   const response = await fetch(`${stack.baseUrl}${route.path}`, { headers: { accept: 'text/html' } });
@@ -147,19 +156,16 @@ export async function storesStep(plan: Plan): Promise<Figure[]> {
 
       // Warm-up: JIT, connection pools, dynalite's caches.
       for (const route of routes) {
-        for (let i = 0; i < 20; i++) await get(`${stack.baseUrl}${route.path}`);
+        const { url, headers } = requestOf(stack, route, html);
+        for (let i = 0; i < 20; i++) await get(url, headers);
       }
       const rounds = new Map<string, { route: Timing[]; floor: Timing[] }>();
       const bar = progress(`latency @${label}`, plan.latencyRounds * routes.length);
       for (let round = 0; round < plan.latencyRounds; round++) {
         for (const [index, route] of routes.entries()) {
-          const asHtml = html.get(route.name) === true;
-          const path = route.accept && !asHtml && route.standIn ? route.standIn : route.path;
-          const headers: Record<string, string> = asHtml ? { accept: 'text/html' } : {};
+          const { url, headers } = requestOf(stack, route, html);
           const entry = rounds.get(route.name) ?? { route: [], floor: [] };
-          entry.route.push(
-            await timeSequential(plan.latencyRequests, () => get(`${stack.baseUrl}${path}`, headers)),
-          );
+          entry.route.push(await timeSequential(plan.latencyRequests, () => get(url, headers)));
           entry.floor.push(
             await timeSequential(plan.latencyRequests, floorQuery(client, route.floor, thisYear)),
           );
@@ -251,18 +257,19 @@ async function readCosts(
 ): Promise<Figure[]> {
   const figures: Figure[] = [];
   for (const route of routes.filter((r) => r.targeted || r.name === 'topic list')) {
+    const request = requestOf(stack, route, html);
     const requests: number[] = [];
     const units: number[] = [];
     for (let i = 0; i < 5; i++) {
       const meter = emptyMeter();
       setMeter(meter);
-      await get(`${stack.baseUrl}${route.path}`, html.get(route.name) ? { accept: 'text/html' } : {});
+      await get(request.url, request.headers);
       setMeter(undefined);
       requests.push(meter.requests);
       units.push(meter.readUnits);
     }
     const how = `the API handler's DynamoDB client, metered over 5 GET ${route.path}; read units as dynalite reports them (eventually consistent)`;
-    const { body } = await get(`${stack.baseUrl}${route.path}`);
+    const { body } = await get(request.url, request.headers);
     figures.push(
       plainFigure(`${route.name}: response bytes @${label}`, 'bytes', [body.byteLength], {
         how: `GET ${route.path}`,
