@@ -32,7 +32,7 @@ export function planFor(args: readonly string[]): Plan {
       ...common,
       sizes: [10_000],
       parseRounds: 3,
-      ingestFiles: 300,
+      ingestFiles: 240,
       latencyRequests: 40,
       latencyRounds: 3,
       naiveRepeats: 3,
