@@ -88,17 +88,7 @@ export function plainFigure(
   options: { target?: Target; how?: string } = {},
 ): Figure {
   const summary = summarize(runs);
-  return {
-    name,
-    value: round(summary.median),
-    unit,
-    min: round(summary.min),
-    max: round(summary.max),
-    runs: summary.runs,
-    target: options.target ? describeTarget('value', options.target) : null,
-    met: options.target ? isMet(summary.median, options.target) : null,
-    ...(options.how ? { how: options.how } : {}),
-  };
+  return figureOf(name, unit, summary, 'value', summary.median, options);
 }
 
 /**
@@ -116,7 +106,27 @@ export function pairedFigure(
   const summary = summarize(runs);
   const base = summarize(baseline.runs);
   const ratio = summary.median / base.median;
-  const judged = options.targetOn === 'value' ? summary.median : ratio;
+  const targetOn = options.targetOn ?? 'ratio';
+  const judged = targetOn === 'value' ? summary.median : ratio;
+  const { target, met, how, ...measured } = figureOf(name, unit, summary, targetOn, judged, options);
+  return {
+    ...measured,
+    baseline: { name: baseline.name, value: round(base.median), unit },
+    ratio: round(ratio),
+    target,
+    met,
+    ...(how ? { how } : {}),
+  };
+}
+
+function figureOf(
+  name: string,
+  unit: string,
+  summary: Summary,
+  subject: 'value' | 'ratio',
+  judged: number,
+  options: { target?: Target; how?: string },
+): Figure {
   return {
     name,
     value: round(summary.median),
@@ -124,9 +134,7 @@ export function pairedFigure(
     min: round(summary.min),
     max: round(summary.max),
     runs: summary.runs,
-    baseline: { name: baseline.name, value: round(base.median), unit },
-    ratio: round(ratio),
-    target: options.target ? describeTarget(options.targetOn ?? 'ratio', options.target) : null,
+    target: options.target ? describeTarget(subject, options.target) : null,
     met: options.target ? isMet(judged, options.target) : null,
     ...(options.how ? { how: options.how } : {}),
   };
