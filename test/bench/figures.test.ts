@@ -13,6 +13,7 @@ import {
   shapeProblems,
   summarize,
 } from '../../bench/suite/figures';
+import { resultsMarkdown } from '../../bench/suite/markdown';
 import { planFor, sizeLabel } from '../../bench/suite/modes';
 import { latencyRoutes, loadScenarios } from '../../bench/suite/routes';
 import { pickSubjects } from '../../bench/suite/subjects';
@@ -164,6 +165,27 @@ describe('the results file', () => {
     expect(lines).toHaveLength(2 + 3);
     expect(lines[2]).toMatch(/^parse .*\| 0\.5× .*\| met$/);
     expect(lines[4]).toMatch(/NOT MET$/);
+  });
+});
+
+describe('the Markdown for docs/benchmarks.md', () => {
+  it('puts measured figures in one table and the cost by size in another', () => {
+    // Prepare
+    const results = buildResults(machine, [
+      plainFigure('freshness p99 @10k', 'ms', [380], { target: { op: '<=', value: 1000 } }),
+      plainFigure('cost @10k events: SQS', 'USD/month', [0.27]),
+      plainFigure('cost @1M events: SQS', 'USD/month', [0.27]),
+    ]);
+
+    // Act
+    const markdown = resultsMarkdown(results);
+
+    // Assess
+    expect(markdown).toContain(
+      '| freshness p99 @10k | **380 ms** (380 … 380, 1 runs) |  |  | value <= 1000: met |',
+    );
+    expect(markdown).toContain('| USD / month | 10k events | 1M events |');
+    expect(markdown).toContain('| SQS | $0.27 | $0.27 |');
   });
 });
 
