@@ -45,7 +45,7 @@ export function planFor(args: readonly string[]): Plan {
     sizes: mode === 'full' ? [10_000, 100_000, 1_000_000] : [10_000, 100_000],
     parseRounds: 7,
     ingestFiles: 900,
-    latencyRequests: 150,
+    latencyRequests: 60,
     latencyRounds: 5,
     naiveRepeats: 3,
     loadSeconds: 10,
