@@ -84,7 +84,7 @@ export function monthlyCost(inputs: CostInputs, events: number): CostLine[] {
       usdPerMonth:
         workload.feedRequestsPerMonth * prices.cloudFrontHttpsRequest +
         ((workload.feedRequestsPerMonth * inputs.feedResponseBytes) / 1e9) * prices.cloudFrontGb,
-      basis: `${workload.feedRequestsPerMonth} HTTPS requests, ${inputs.feedResponseBytes} bytes each (uncompressed)`,
+      basis: `${workload.feedRequestsPerMonth} HTTPS requests, ${inputs.feedResponseBytes} bytes each (the hot topic's page, gzip'd)`,
     },
     {
       service: 'API Gateway HTTP API',
@@ -106,7 +106,7 @@ export function costInputsOf(figures: readonly Figure[]): CostInputs | undefined
     ingestFilesPerSecond: lastValue(figures, 'ingest: files/s'),
     readUnitsPerFeedRequest: lastValue(figures, 'topic feed (hot): read units per request'),
     feedLatencyMs: lastValue(figures, 'topic feed (hot) p50 @'),
-    feedResponseBytes: lastValue(figures, 'topic feed (hot): response bytes'),
+    feedResponseBytes: lastValue(figures, "topic feed (hot): response bytes gzip'd"),
     storedBytesPerEvent: lastValue(figures, 'store: bytes per event'),
   };
   if (Object.values(inputs).some((value) => value === undefined)) return undefined;

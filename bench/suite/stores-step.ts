@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { runInNewContext } from 'node:vm';
+import { gzipSync } from 'node:zlib';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -271,8 +272,8 @@ async function readCosts(
     const how = `the API handler's DynamoDB client, metered over 5 GET ${route.path}; read units as dynalite reports them (eventually consistent)`;
     const { body } = await get(request.url, request.headers);
     figures.push(
-      plainFigure(`${route.name}: response bytes @${label}`, 'bytes', [body.byteLength], {
-        how: `GET ${route.path}`,
+      plainFigure(`${route.name}: response bytes gzip'd @${label}`, 'bytes', [gzipSync(body).byteLength], {
+        how: `GET ${route.path}: ${body.byteLength} bytes, gzip'd as CloudFront compresses it (infra/constructs/cdn.ts: compress)`,
       }),
       plainFigure(`${route.name}: DynamoDB requests per request @${label}`, 'requests', requests, { how }),
       plainFigure(`${route.name}: read units per request @${label}`, 'RCU', units, { how }),
