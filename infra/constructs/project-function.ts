@@ -18,6 +18,19 @@ import { type LogLevel, repoRoot } from '../stacks/config';
  */
 export const PROJECT_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
+/** How every function is bundled; bench/suite/cold-start-step.ts builds the same bundles to measure them. */
+export const PROJECT_BUNDLING = {
+  format: nodejs.OutputFormat.ESM,
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+  bundleAwsSDK: true,
+  mainFields: ['module', 'main'],
+  // CommonJS dependencies bundled into an ES module still call require() for Node built-ins.
+  banner:
+    "import { createRequire as __projectCreateRequire } from 'node:module'; const require = __projectCreateRequire(import.meta.url);",
+} satisfies nodejs.BundlingOptions;
+
 export interface ProjectFunctionProps {
   /** Absolute path of the handler module; it must export `handler`. */
   readonly entry: string;
@@ -90,17 +103,7 @@ export class ProjectFunction extends nodejs.NodejsFunction {
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
-      bundling: {
-        format: nodejs.OutputFormat.ESM,
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        bundleAwsSDK: true,
-        mainFields: ['module', 'main'],
-        // CommonJS dependencies bundled into an ES module still call require() for Node built-ins.
-        banner:
-          "import { createRequire as __projectCreateRequire } from 'node:module'; const require = __projectCreateRequire(import.meta.url);",
-      },
+      bundling: PROJECT_BUNDLING,
     });
   }
 

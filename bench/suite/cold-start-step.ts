@@ -1,0 +1,110 @@
+// Step 6: each function's bundle, built by esbuild with the CDK stack's options (PROJECT_BUNDLING), its
+// size, and its module init time in a fresh Node process, against a bare handler bundled the same way.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { PROJECT_BUNDLING, PROJECT_RUNTIME } from '../../infra/constructs/project-function';
+import { repoRoot } from '../../infra/stacks/config';
+import { type Figure, pairedFigure } from './figures';
+import type { Plan } from './modes';
+import { progress } from './progress';
+
+/** What the handlers' config needs at init (as the stacks set it); nothing here reaches AWS. */
+const functionEnv = {
+  TABLE_NAME: 'bench-events',
+  MAX_RECEIVE_COUNT: '4',
+  CURSOR_KEY: 'bench-cursor-key-not-a-secret-000000000',
+  TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:bench',
+  POWERTOOLS_SERVICE_NAME: 'bench',
+  POWERTOOLS_LOG_LEVEL: 'WARN',
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'BENCH',
+  AWS_SECRET_ACCESS_KEY: 'BENCH',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
+
+const MB = 1024 * 1024;
+
+async function bundle(entry: string, outfile: string): Promise<number> {
+  const runtimeMajor = /nodejs(\d+)/.exec(PROJECT_RUNTIME.name)?.[1];
+  await build({
+    entryPoints: [entry],
+    absWorkingDir: repoRoot,
+    bundle: true,
+    platform: 'node',
+    target: `node${runtimeMajor}`,
+    format: PROJECT_BUNDLING.format,
+    outfile,
+    minify: PROJECT_BUNDLING.minify,
+    sourcemap: PROJECT_BUNDLING.sourceMap,
+    sourcesContent: PROJECT_BUNDLING.sourcesContent,
+    mainFields: PROJECT_BUNDLING.mainFields,
+    banner: { js: PROJECT_BUNDLING.banner },
+    logLevel: 'error',
+  });
+  return statSync(outfile).size;
+}
+
+/** Milliseconds to import the bundle in a fresh process, source maps on as the stack's NODE_OPTIONS sets. */
+function initMs(file: string): number {
+  const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(String(performance.now() - t));`;
+  const run = spawnSync(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', script], {
+    env: { PATH: process.env.PATH, ...functionEnv },
+    encoding: 'utf8',
+  });
+  if (run.status !== 0) throw new Error(`init of ${file} failed: ${run.stderr}`);
+  return Number(run.stdout);
+}
+
+export async function coldStartStep(plan: Plan): Promise<Figure[]> {
+  const outDir = mkdtempSync(join(tmpdir(), 'bench-bundles-'));
+  try {
+    const bareEntry = join(outDir, 'bare.ts');
+    writeFileSync(bareEntry, 'export const handler = async () => ({ statusCode: 200, body: "" });\n');
+    const bare = join(outDir, 'bare', 'index.mjs');
+    const bareBytes = await bundle(bareEntry, bare);
+    const functions = readdirSync(join(repoRoot, 'functions')).filter((name) =>
+      existsSync(join(repoRoot, 'functions', name, 'handler.ts')),
+    );
+    const figures: Figure[] = [];
+    const baseRuns = Array.from({ length: plan.coldStartRuns }, () => initMs(bare));
+    const bar = progress(
+      `cold start: ${functions.length} functions × ${plan.coldStartRuns} fresh processes`,
+      functions.length,
+    );
+    for (const [index, name] of functions.entries()) {
+      const file = join(outDir, name, 'index.mjs');
+      const bytes = await bundle(join(repoRoot, 'functions', name, 'handler.ts'), file);
+      const runs = Array.from({ length: plan.coldStartRuns }, () => initMs(file));
+      const how = `esbuild with infra/constructs/project-function.ts's PROJECT_BUNDLING (minified ESM, AWS SDK bundled, target node${/nodejs(\d+)/.exec(PROJECT_RUNTIME.name)?.[1]})`;
+      figures.push(
+        pairedFigure(
+          `cold start ${name}: bundle size`,
+          'MB',
+          [bytes / MB],
+          { name: 'bare handler', runs: [bareBytes / MB] },
+          { target: { op: '<=', value: 1 }, targetOn: 'value', how: `${how}; index.mjs without its .map` },
+        ),
+        pairedFigure(
+          `cold start ${name}: init`,
+          'ms',
+          runs,
+          { name: 'bare handler', runs: baseRuns },
+          {
+            target: { op: '<=', value: 150 },
+            targetOn: 'value',
+            how: `${how}; import of the bundle in a fresh \`node --enable-source-maps\` process (${process.version}), timed inside it, ${plan.coldStartRuns} runs; the bare handler's ${plan.coldStartRuns} runs come first`,
+          },
+        ),
+      );
+      bar.tick(index + 1);
+    }
+    bar.done();
+    return figures;
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,56 @@
+// Counts the DynamoDB requests, write units and read units a client sends, for the per-operation figures
+// and the cost table. dynalite reports table units only; key-only index entries are counted from the items.
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { tableSchema } from '../../shared/store/table-schema';
+
+export interface Meter {
+  requests: number;
+  writeUnits: number;
+  readUnits: number;
+}
+
+export const emptyMeter = (): Meter => ({ requests: 0, writeUnits: 0, readUnits: 0 });
+
+const indexKeys = [tableSchema.feedIndex.partitionKey, tableSchema.monthDayIndex.partitionKey];
+
+/** One write unit per key-only index entry a put creates (docs/table-design.md: write cost). */
+export function indexWriteUnits(input: Record<string, unknown>): number {
+  const items: Record<string, unknown>[] = [];
+  if (input.Item) items.push(input.Item as Record<string, unknown>);
+  const requestItems = (input.RequestItems ?? {}) as Record<
+    string,
+    { PutRequest?: { Item: Record<string, unknown> } }[]
+  >;
+  for (const requests of Object.values(requestItems))
+    for (const request of requests) if (request.PutRequest) items.push(request.PutRequest.Item);
+  return items.reduce((sum, item) => sum + indexKeys.filter((name) => item[name] !== undefined).length, 0);
+}
+
+const WRITES = /^(Put|Update|Delete|BatchWrite)/;
+const READS = /^(Get|Query|Scan|BatchGet)/;
+
+/** Adds a middleware that asks for consumed capacity and adds it to `meter()`'s current counters. */
+export function meterClient(client: DynamoDBDocumentClient, meter: () => Meter | undefined): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const current = meter();
+      if (!current) return next(args);
+      const input = args.input as Record<string, unknown>;
+      const command = String(context.commandName);
+      const isWrite = WRITES.test(command);
+      if (isWrite || READS.test(command)) input.ReturnConsumedCapacity = 'TOTAL';
+      current.requests++;
+      const result = await next(args);
+      const output = result.output as {
+        ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[];
+      };
+      const units = [output.ConsumedCapacity ?? []]
+        .flat()
+        .reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
+      if (isWrite) current.writeUnits += units + indexWriteUnits(input);
+      else current.readUnits += units;
+      return result;
+    },
+    { step: 'initialize', name: 'benchSuiteMeter' },
+  );
+}

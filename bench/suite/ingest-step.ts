@@ -1,0 +1,91 @@
+// Step 2: files through the real ingest handler (dynalite + s3rver, SQS batches of 10, 4 invocations at
+// once), against the floor of reading the same objects from S3 alone; requests and write units per file.
+import { performance } from 'node:perf_hooks';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import type { SQSRecord } from 'aws-lambda';
+import { startIngestRig } from '../../test/support/local-aws';
+import { deliverInBatches, s3Message } from '../../test/support/sqs';
+import { emptyMeter, type Meter, meterClient } from './dynamo-meter';
+import { type Figure, pairedFigure, plainFigure } from './figures';
+import { inputFiles } from './inputs';
+import type { Plan } from './modes';
+import { progress } from './progress';
+
+const BATCH_SIZE = 10;
+const CONCURRENT_BATCHES = 4;
+
+export async function ingestStep(plan: Plan): Promise<Figure[]> {
+  const all = inputFiles(plan.seed);
+  // The zh edition is the bulk of the real corpus (event files and day listings); else the generated files.
+  const zh = all.filter((file) => file.key.startsWith('zh/'));
+  const files = (zh.length > 0 ? zh : all).slice(0, plan.ingestFiles);
+  const slice = Math.floor(files.length / plan.ingestRepeats);
+
+  const rig = await startIngestRig();
+  const { clients } = await import('../../shared/aws/clients');
+  let meter: Meter | undefined;
+  meterClient(clients.dynamo, () => meter);
+
+  const floorRates: number[] = [];
+  const ingestRates: number[] = [];
+  const requestsPerFile: number[] = [];
+  const unitsPerFile: number[] = [];
+  const readUnitsPerFile: number[] = [];
+  const bar = progress(`ingest ${plan.ingestRepeats} × ${slice} files`, plan.ingestRepeats * slice);
+  try {
+    for (let repeat = 0; repeat < plan.ingestRepeats; repeat++) {
+      const batch = files.slice(repeat * slice, (repeat + 1) * slice);
+      const messages: SQSRecord[] = [];
+      for (const file of batch) {
+        await rig.s3.client.send(
+          new PutObjectCommand({ Bucket: rig.s3.bucket, Key: file.key, Body: file.body }),
+        );
+        messages.push(s3Message({ key: file.key, sequencer: '01', size: file.body.byteLength }));
+      }
+      let start = performance.now();
+      for (const file of batch) {
+        const object = await rig.s3.client.send(
+          new GetObjectCommand({ Bucket: rig.s3.bucket, Key: file.key }),
+        );
+        await object.Body?.transformToByteArray();
+      }
+      floorRates.push(batch.length / ((performance.now() - start) / 1000));
+
+      meter = emptyMeter();
+      start = performance.now();
+      const failed = await deliverInBatches(rig.handler, messages, {
+        batchSize: BATCH_SIZE,
+        concurrency: CONCURRENT_BATCHES,
+      });
+      ingestRates.push(batch.length / ((performance.now() - start) / 1000));
+      if (failed.length > 0) throw new Error(`ingest bench: ${failed.length} messages failed`);
+      requestsPerFile.push(meter.requests / batch.length);
+      unitsPerFile.push(meter.writeUnits / batch.length);
+      readUnitsPerFile.push(meter.readUnits / batch.length);
+      meter = undefined;
+      bar.tick((repeat + 1) * slice);
+    }
+  } finally {
+    await rig.close();
+  }
+  bar.done();
+  const how = `${plan.ingestRepeats} fresh slices of ${slice} ${zh.length > 0 ? 'zh corpus' : 'generated'} files; SQS batches of ${BATCH_SIZE}, ${CONCURRENT_BATCHES} invocations at once; floor: sequential GetObject of the same objects`;
+  return [
+    pairedFigure(
+      'ingest: files/s vs S3-read floor',
+      'files/s',
+      ingestRates,
+      { name: 'S3 GetObject alone', runs: floorRates },
+      { target: { op: '>=', value: 0.5 }, how },
+    ),
+    plainFigure('ingest: DynamoDB requests per file', 'requests', requestsPerFile, {
+      how: `${how}; every request the handler's client sent, divided by files`,
+    }),
+    plainFigure('ingest: write units per file', 'WCU', unitsPerFile, {
+      how: `${how}; table units as dynalite reports them + one per key-only index entry written`,
+    }),
+    plainFigure('ingest: read units per file', 'RCU', readUnitsPerFile, {
+      how: `${how}; read units as dynalite reports them`,
+    }),
+  ];
+}

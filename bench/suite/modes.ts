@@ -1,0 +1,58 @@
+// How much each mode of `npm run bench` measures: `--quick` is a smoke run under 3 minutes at 10k events,
+// the default adds the 100k store, `--full` the 1M store.
+
+export type Mode = 'quick' | 'default' | 'full';
+
+export interface Plan {
+  mode: Mode;
+  seed: number;
+  /** Store sizes, grown in this order in one table. */
+  sizes: number[];
+  parseRounds: number;
+  ingestFiles: number;
+  ingestRepeats: number;
+  /** Sequential requests per route per round, and rounds. */
+  latencyRequests: number;
+  latencyRounds: number;
+  /** Scans of the naive peer per size. */
+  naiveRepeats: number;
+  freshnessUploads: number;
+  coldStartRuns: number;
+  /** Seconds of autocannon per load scenario. */
+  loadSeconds: number;
+}
+
+const SEED = 20_261_130;
+
+export function planFor(args: readonly string[]): Plan {
+  const mode: Mode = args.includes('--quick') ? 'quick' : args.includes('--full') ? 'full' : 'default';
+  const common = { mode, seed: SEED, ingestRepeats: 3, freshnessUploads: 50, coldStartRuns: 20 };
+  if (mode === 'quick') {
+    return {
+      ...common,
+      sizes: [10_000],
+      parseRounds: 3,
+      ingestFiles: 240,
+      latencyRequests: 40,
+      latencyRounds: 3,
+      naiveRepeats: 3,
+      coldStartRuns: 20,
+      loadSeconds: 4,
+    };
+  }
+  return {
+    ...common,
+    sizes: mode === 'full' ? [10_000, 100_000, 1_000_000] : [10_000, 100_000],
+    parseRounds: 7,
+    ingestFiles: 900,
+    latencyRequests: 60,
+    latencyRounds: 5,
+    naiveRepeats: 3,
+    loadSeconds: 10,
+  };
+}
+
+/** `10k`, `100k`, `1M`: how figure names spell a store size. */
+export function sizeLabel(size: number): string {
+  return size >= 1_000_000 ? `${size / 1_000_000}M` : size >= 1000 ? `${size / 1000}k` : String(size);
+}

@@ -1,0 +1,445 @@
+// Steps 3-5 and 7 on one local stack (dynalite + s3rver + the real handlers over HTTP), store by store:
+// grow the generated store to each size, then latency per route against its raw-Query floor, the naive
+// peer, the DynamoDB reads per request (for the cost table), and at 100k (10k with --quick) freshness
+// and load.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { runInNewContext } from 'node:vm';
+import { gzipSync } from 'node:zlib';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { localCredentials, localRegion } from '../../infra/local/services';
+import { type LocalStack, startLocalStack } from '../../infra/local/stack';
+import { monthDayPartition, TOPICS_PARTITION, topicPartition } from '../../shared/store/keys';
+import { tableSchema } from '../../shared/store/table-schema';
+import { quietStackOptions } from '../../test/support/local-stack';
+import type { LoadResult } from '../load';
+import { storedItemBytes } from './cost';
+import { emptyMeter, type Meter, meterClient } from './dynamo-meter';
+import { type Figure, pairedFigure, percentile, plainFigure } from './figures';
+import { eventGenerator } from './generate';
+import { eventPool, inputFiles } from './inputs';
+import { type Plan, sizeLabel } from './modes';
+import { naiveTopicPage } from './naive-peer';
+import { progress } from './progress';
+import { type Floor, type LatencyRoute, latencyRoutes, loadScenarios } from './routes';
+import { growStore } from './store-load';
+import { SubjectCounter, type Subjects } from './subjects';
+
+const TABLE = 'events';
+/** Fixed, so the generated store is the same on every run. */
+const LOADED_AT = '2026-11-30T00:00:00.000Z';
+const LOAD_CONNECTIONS = 8;
+
+/** Runs `gc()` (the step runs with --expose-gc) and returns the heap and RSS in MB. */
+function memoryAfterGc(): { heapMb: number; rssMb: number } {
+  const gc = runInNewContext('typeof gc === "function" ? gc : undefined') as (() => void) | undefined;
+  (globalThis as { gc?: () => void }).gc?.() ?? gc?.();
+  const { heapUsed, rss } = process.memoryUsage();
+  return { heapMb: heapUsed / 2 ** 20, rssMb: rss / 2 ** 20 };
+}
+
+interface Timing {
+  p50: number;
+  p99: number;
+  perSecond: number;
+}
+
+async function timeSequential(count: number, once: () => Promise<unknown>): Promise<Timing> {
+  const times: number[] = [];
+  const started = performance.now();
+  for (let i = 0; i < count; i++) {
+    const start = performance.now();
+    await once();
+    times.push(performance.now() - start);
+  }
+  return {
+    p50: percentile(times, 50),
+    p99: percentile(times, 99),
+    perSecond: count / ((performance.now() - started) / 1000),
+  };
+}
+
+async function get(url: string, headers: Record<string, string> = {}) {
+  const response = await fetch(url, { headers });
+  const body = await response.arrayBuffer();
+  if (response.status >= 400) throw new Error(`${url}: ${response.status}`);
+  return { response, body };
+}
+
+function floorQuery(client: DynamoDBDocumentClient, floor: Floor, thisYear: string): () => Promise<unknown> {
+  const { partitionKey: PK, monthDayIndex } = tableSchema;
+  const query: {
+    KeyConditionExpression: string;
+    Names: Record<string, string>;
+    Values: Record<string, string>;
+  } =
+    floor.kind === 'topic'
+      ? {
+          KeyConditionExpression: '#pk = :pk',
+          Names: { '#pk': PK },
+          Values: { ':pk': topicPartition(floor.slug) },
+        }
+      : floor.kind === 'topic-list'
+        ? { KeyConditionExpression: '#pk = :pk', Names: { '#pk': PK }, Values: { ':pk': TOPICS_PARTITION } }
+        : {
+            KeyConditionExpression: '#pk = :pk AND #sk < :year',
+            Names: { '#pk': monthDayIndex.partitionKey, '#sk': monthDayIndex.sortKey },
+            Values: { ':pk': monthDayPartition(floor.monthDay), ':year': thisYear },
+          };
+  const command = new QueryCommand({
+    TableName: TABLE,
+    ...(floor.kind === 'month-day' ? { IndexName: monthDayIndex.name } : {}),
+    KeyConditionExpression: query.KeyConditionExpression,
+    ExpressionAttributeNames: query.Names,
+    ExpressionAttributeValues: query.Values,
+    ScanIndexForward: floor.kind === 'topic-list',
+    Limit: floor.limit,
+  });
+  return () => client.send(command);
+}
+
+/** The URL and headers a route is measured with: its JSON stand-in while its HTML page is not served. */
+function requestOf(stack: LocalStack, route: LatencyRoute, html: Map<string, boolean>) {
+  const asHtml = html.get(route.name) === true;
+  return {
+    url: `${stack.baseUrl}${route.accept && !asHtml && route.standIn ? route.standIn : route.path}`,
+    headers: asHtml ? { accept: 'text/html' } : ({} as Record<string, string>),
+  };
+}
+
+/** A page route asked for as HTML answers HTML once issue 9 is in; until then its JSON stand-in is measured. */
+async function servesHtml(stack: LocalStack, route: LatencyRoute): Promise<boolean> {
+  const response = await fetch(`${stack.baseUrl}${route.path}`, { headers: { accept: 'text/html' } });
+  await response.arrayBuffer();
+  return response.status === 200 && (response.headers.get('content-type') ?? '').startsWith('text/html');
+}
+
+export async function storesStep(plan: Plan): Promise<Figure[]> {
+  const pool = eventPool(inputFiles(plan.seed));
+  const generator = eventGenerator(pool, plan.seed);
+  const counter = new SubjectCounter(generator);
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-stores-'));
+  const stack = await startLocalStack(quietStackOptions(dataDir, false));
+  const dynamo = new DynamoDBClient({
+    endpoint: stack.dynamoEndpoint,
+    region: localRegion,
+    credentials: localCredentials,
+  });
+  const client = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
+  // The API handler's own client: its requests and read units per HTTP request feed the cost table.
+  const { clients } = await import('../../shared/aws/clients');
+  let meter: Meter | undefined;
+  meterClient(clients.dynamo, () => meter);
+
+  const thisYear = String(new Date().getUTCFullYear());
+  const figures: Figure[] = [];
+  /** Per-round p50s by route and size, for the growth ratios. */
+  const p50s = new Map<string, number[]>();
+  const freshnessSize = [...plan.sizes].reverse().find((size) => size <= 100_000) ?? plan.sizes[0];
+  let loaded = 0;
+  try {
+    for (const size of plan.sizes) {
+      const label = sizeLabel(size);
+      await growStore(client, TABLE, generator, { from: loaded, to: size }, LOADED_AT);
+      loaded = size;
+      const subjects = counter.countTo(size);
+      process.stderr.write(
+        `  ${label}: hot topic ${subjects.hotTopic.slug} (${subjects.hotTopic.events}), cold ${subjects.coldTopic.slug} (${subjects.coldTopic.events}); on this day hot ${subjects.hotMonthDay.monthDay} (${subjects.hotMonthDay.events}), cold ${subjects.coldMonthDay.monthDay} (${subjects.coldMonthDay.events})\n`,
+      );
+      const routes = latencyRoutes(subjects);
+      const html = new Map<string, boolean>();
+      for (const route of routes) if (route.accept) html.set(route.name, await servesHtml(stack, route));
+
+      // Warm-up: JIT, connection pools, dynalite's caches.
+      for (const route of routes) {
+        const { url, headers } = requestOf(stack, route, html);
+        for (let i = 0; i < 20; i++) await get(url, headers);
+      }
+      const rounds = new Map<string, { route: Timing[]; floor: Timing[] }>();
+      const bar = progress(`latency @${label}`, plan.latencyRounds * routes.length);
+      for (let round = 0; round < plan.latencyRounds; round++) {
+        for (const [index, route] of routes.entries()) {
+          const { url, headers } = requestOf(stack, route, html);
+          const entry = rounds.get(route.name) ?? { route: [], floor: [] };
+          entry.route.push(await timeSequential(plan.latencyRequests, () => get(url, headers)));
+          entry.floor.push(
+            await timeSequential(plan.latencyRequests, floorQuery(client, route.floor, thisYear)),
+          );
+          rounds.set(route.name, entry);
+          bar.tick(round * routes.length + index + 1);
+        }
+      }
+      bar.done();
+      for (const route of routes) {
+        const { route: timings, floor } = rounds.get(route.name) ?? { route: [], floor: [] };
+        const standIn =
+          route.accept && html.get(route.name) !== true
+            ? `; HTML page not served yet, so its JSON stand-in ${route.standIn} was measured`
+            : '';
+        const how = `${plan.latencyRounds} rounds of ${plan.latencyRequests} sequential GET ${route.path}${route.accept ? ' (Accept: text/html)' : ''} over HTTP on loopback${standIn}; floor: the same number of raw Queries of the same page size (${route.floor.limit})`;
+        if (standIn) process.stderr.write(`  note: ${route.name}${standIn}\n`);
+        const routeP50 = timings.map((t) => t.p50);
+        p50s.set(`${route.name}@${size}`, routeP50);
+        figures.push(
+          pairedFigure(
+            `${route.name} p50 @${label}`,
+            'ms',
+            routeP50,
+            { name: 'raw Query, same page size', runs: floor.map((t) => t.p50) },
+            { ...(route.targeted ? { target: { op: '<=', value: 2 } } : {}), how },
+          ),
+          plainFigure(
+            `${route.name} p99 @${label}`,
+            'ms',
+            timings.map((t) => t.p99),
+            { how },
+          ),
+          plainFigure(
+            `${route.name} req/s @${label}`,
+            'req/s',
+            timings.map((t) => t.perSecond),
+            {
+              how: `${how}; one client, requests in sequence`,
+            },
+          ),
+        );
+      }
+      figures.push(...(await readCosts(stack, routes, html, (next) => (meter = next), label)));
+      if (size === plan.sizes[0]) figures.push(await bytesPerEvent(client));
+      figures.push(await naivePeer(client, subjects, plan, size, p50s.get(`topic feed (hot)@${size}`) ?? []));
+      if (size === freshnessSize) {
+        figures.push(await freshness(stack, subjects, plan, label));
+        figures.push(...(await load(stack, subjects, plan, label)));
+      }
+    }
+    // Growth: the same route's p50 at each larger size against the first size, rounds against rounds.
+    const [first, ...larger] = plan.sizes;
+    for (const size of larger) {
+      for (const name of [
+        'topic feed (hot)',
+        'topic feed (cold)',
+        'on this day (hot)',
+        'on this day (cold)',
+      ]) {
+        figures.push(
+          pairedFigure(
+            `${name} p50 growth ${sizeLabel(first as number)} → ${sizeLabel(size)}`,
+            'ms',
+            p50s.get(`${name}@${size}`) ?? [],
+            { name: `p50 @${sizeLabel(first as number)}`, runs: p50s.get(`${name}@${first}`) ?? [] },
+            {
+              target: { op: '<=', value: 1.3 },
+              how: 'per-round p50s at the larger store against those at the smaller, same run',
+            },
+          ),
+        );
+      }
+    }
+  } finally {
+    await stack.close();
+    dynamo.destroy();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  return figures;
+}
+
+/** DynamoDB requests and read units per HTTP request of each route (a separate, metered pass). */
+async function readCosts(
+  stack: LocalStack,
+  routes: LatencyRoute[],
+  html: Map<string, boolean>,
+  setMeter: (meter: Meter | undefined) => void,
+  label: string,
+): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  for (const route of routes.filter((r) => r.targeted || r.name === 'topic list')) {
+    const request = requestOf(stack, route, html);
+    const requests: number[] = [];
+    const units: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const meter = emptyMeter();
+      setMeter(meter);
+      await get(request.url, request.headers);
+      setMeter(undefined);
+      requests.push(meter.requests);
+      units.push(meter.readUnits);
+    }
+    const how = `the API handler's DynamoDB client, metered over 5 GET ${route.path}; read units as dynalite reports them (eventually consistent)`;
+    const { body } = await get(request.url, request.headers);
+    figures.push(
+      plainFigure(`${route.name}: response bytes gzip'd @${label}`, 'bytes', [gzipSync(body).byteLength], {
+        how: `GET ${route.path}: ${body.byteLength} bytes, gzip'd as CloudFront compresses it (infra/constructs/cdn.ts: compress)`,
+      }),
+      plainFigure(`${route.name}: DynamoDB requests per request @${label}`, 'requests', requests, { how }),
+      plainFigure(`${route.name}: read units per request @${label}`, 'RCU', units, { how }),
+    );
+  }
+  return figures;
+}
+
+/** Stored bytes per event (items, attribute names, per-item overhead, key-only index copies), from a sample. */
+async function bytesPerEvent(client: DynamoDBDocumentClient): Promise<Figure> {
+  const { feedIndex, monthDayIndex } = tableSchema;
+  const indexes: [string, string][] = [
+    [feedIndex.partitionKey, feedIndex.sortKey],
+    [monthDayIndex.partitionKey, monthDayIndex.sortKey],
+  ];
+  let bytes = 0;
+  let events = 0;
+  let startKey: Record<string, unknown> | undefined;
+  // A Scan visits items in hash order, so a few pages sample every kind of item in its proportion.
+  for (let page = 0; page < 4; page++) {
+    const result = await client.send(new ScanCommand({ TableName: TABLE, ExclusiveStartKey: startKey }));
+    for (const item of result.Items ?? []) {
+      bytes += storedItemBytes(item, indexes);
+      if (String(item[tableSchema.partitionKey]).startsWith('EVENT#')) events++;
+    }
+    startKey = result.LastEvaluatedKey;
+    if (!startKey) break;
+  }
+  return plainFigure('store: bytes per event', 'bytes', [bytes / events], {
+    how: 'a Scan sample of the first store (all item kinds in proportion): DynamoDB item sizes (names + values + 100 bytes, + each key-only index copy) over the event items in it',
+  });
+}
+
+async function naivePeer(
+  client: DynamoDBDocumentClient,
+  subjects: Subjects,
+  plan: Plan,
+  size: number,
+  feedP50s: number[],
+): Promise<Figure> {
+  const label = sizeLabel(size);
+  const repeats = size >= 1_000_000 ? 1 : plan.naiveRepeats;
+  const times: number[] = [];
+  const bar = progress(`naive peer (Scan + filter) @${label}`, repeats);
+  for (let i = 0; i < repeats; i++) {
+    const start = performance.now();
+    const page = await naiveTopicPage(client, TABLE, subjects.hotTopic.slug, 50);
+    times.push(performance.now() - start);
+    if (page.length === 0) throw new Error('naive peer found no events for the hot topic');
+    bar.tick(i + 1);
+  }
+  bar.done();
+  return pairedFigure(
+    `naive peer vs topic feed (hot) @${label}`,
+    'ms',
+    times,
+    { name: 'topic feed (hot) p50 over HTTP', runs: feedP50s },
+    {
+      // The target is set at 100k events; at 10k the ratio is shown for the trend only.
+      ...(size >= 100_000 ? { target: { op: '>=', value: 100 } } : {}),
+      how: `${repeats} Scan-and-filter answers of the hot topic's newest 50 (whole table, filtered, sorted, decoded; bench/suite/naive-peer.ts) against the topic feed's per-round p50; ratio = how many times faster the feed is`,
+    },
+  );
+}
+
+/** PutObject of a new event file → the event first in its topic's feed, polled over HTTP every 5 ms. */
+async function freshness(stack: LocalStack, subjects: Subjects, plan: Plan, label: string): Promise<Figure> {
+  const { slug, label: topic } = subjects.hotTopic;
+  const times: number[] = [];
+  const bar = progress(`freshness @${label}`, plan.freshnessUploads);
+  for (let i = 0; i < plan.freshnessUploads; i++) {
+    // Each probe is newer than everything before it, so it must head the feed.
+    const day = new Date(Date.UTC(2025, 0, 1 + i)).toISOString().slice(0, 10);
+    const probeSlug = `freshness-probe-${i}`;
+    const [year, month, dayOfMonth] = day.split('-');
+    const key = `news/${year}/${month}/${Number(dayOfMonth)}/${probeSlug}.md`;
+    const body = `---\ntitle: Freshness probe ${i}\ndate: ${day}\ntopics: [${JSON.stringify(topic)}]\nlang: en\n---\nA probe.\n`;
+    const start = performance.now();
+    await stack.s3.send(new PutObjectCommand({ Bucket: 'events', Key: key, Body: body }));
+    for (;;) {
+      const response = await fetch(`${stack.baseUrl}/topics/${encodeURIComponent(slug)}/feed.json?limit=1`);
+      if ((await response.text()).includes(probeSlug)) break;
+      if (performance.now() - start > 10_000)
+        throw new Error(`freshness probe ${i} not in its feed after 10 s`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    times.push(performance.now() - start);
+    bar.tick(i + 1);
+  }
+  bar.done();
+  return plainFigure(`freshness p99 @${label}`, 'ms', [percentile(times, 99)], {
+    target: { op: '<=', value: 1000 },
+    how: `${plan.freshnessUploads} PutObjects of a new event file for the hot topic, each timed until it heads GET /topics/{hot}/feed.json?limit=1 (polled every 5 ms); p50 ${percentile(times, 50).toFixed(0)} ms, min ${Math.min(...times).toFixed(0)}, max ${Math.max(...times).toFixed(0)}`,
+  });
+}
+
+async function load(stack: LocalStack, subjects: Subjects, plan: Plan, label: string): Promise<Figure[]> {
+  const topicPageServed = await servesHtml(stack, {
+    name: 'probe',
+    path: `/topics/${encodeURIComponent(subjects.hotTopic.slug)}`,
+    floor: { kind: 'topic-list', limit: 1 },
+    targeted: false,
+  });
+  // Topic pages fall back to the topic's JSON feed until issue 9 serves them; other pages answer JSON.
+  const pagePath = (path: string) =>
+    !topicPageServed && /^\/topics\/[^/]+$/.test(path) ? `${path}/feed.json` : path;
+  const etags = new Map<string, string>();
+  const base = loadScenarios(subjects, pagePath, new Map());
+  for (const request of base.flatMap((scenario) => scenario.requests)) {
+    const { response } = await get(`${stack.baseUrl}${request.path}`, request.headers);
+    const etag = response.headers.get('etag');
+    if (etag) etags.set(request.path, etag);
+  }
+  const scenarios = loadScenarios(subjects, pagePath, etags);
+  const before = memoryAfterGc();
+  const results = await new Promise<LoadResult[]>((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(import.meta.dirname, '..', 'load.ts'),
+        JSON.stringify({
+          baseUrl: stack.baseUrl,
+          scenarios,
+          seconds: plan.loadSeconds,
+          connections: LOAD_CONNECTIONS,
+        }),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+    });
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out) as LoadResult[])
+        : reject(new Error(`bench/load.ts exited ${code}`)),
+    );
+  });
+  const after = memoryAfterGc();
+  const how = (scenario: string) =>
+    `autocannon (bench/load.ts, a child process), ${LOAD_CONNECTIONS} connections, ${plan.loadSeconds} s of ${scenario} on loopback${topicPageServed ? '' : '; topic pages not served as HTML yet, so their JSON feeds stand in'}`;
+  const figures = results.flatMap((result) => [
+    plainFigure(`load ${result.name}: throughput @${label}`, 'req/s', [result.requestsPerSecond], {
+      how: `${how(result.name)}; ${result.requests} requests${result.notModified ? `, ${result.notModified} answered 304` : ''}`,
+    }),
+    plainFigure(`load ${result.name}: p99 @${label}`, 'ms', [result.p99Ms], { how: how(result.name) }),
+    plainFigure(`load ${result.name}: errors @${label}`, 'errors', [result.errors], {
+      target: { op: '<=', value: 0 },
+      how: `${how(result.name)}; connection errors, timeouts, 4xx and 5xx`,
+    }),
+  ]);
+  figures.push(
+    pairedFigure(
+      `load: heap after / before @${label}`,
+      'MB',
+      [after.heapMb],
+      { name: 'heap before the load', runs: [before.heapMb] },
+      {
+        target: { op: '<=', value: 1.2 },
+        how: `V8 heap used by the stack's process (API handler, queue, s3rver) after a full GC, before the first and after the last scenario; RSS ${before.rssMb.toFixed(0)} → ${after.rssMb.toFixed(0)} MB`,
+      },
+    ),
+  );
+  return figures;
+}

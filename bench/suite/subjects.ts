@@ -1,0 +1,65 @@
+// What the read benchmarks ask about: the hot and cold topic and month-day of a generated store, counted
+// from the generator itself (deterministic, and no Scan of the table it measures).
+import { topicSlug } from '../../shared/domain/topics';
+import type { Generator } from './generate';
+
+export interface Subjects {
+  hotTopic: { slug: string; label: string; events: number };
+  coldTopic: { slug: string; label: string; events: number };
+  hotMonthDay: { monthDay: string; events: number };
+  coldMonthDay: { monthDay: string; events: number };
+  /** A spread of topics (by rank) and month-days for the load scenarios. */
+  topicSample: string[];
+  monthDaySample: string[];
+}
+
+export class SubjectCounter {
+  private readonly topics = new Map<string, { label: string; events: number }>();
+  private readonly monthDays = new Map<string, number>();
+  private counted = 0;
+
+  constructor(private readonly generator: Generator) {}
+
+  /** Counts generated events up to `size` (continuing where the last call stopped). */
+  countTo(size: number): Subjects {
+    for (; this.counted < size; this.counted++) {
+      const { event } = this.generator.at(this.counted).contribution;
+      for (const label of event.topics) {
+        const slug = topicSlug(label);
+        const entry = this.topics.get(slug) ?? { label, events: 0 };
+        entry.events++;
+        this.topics.set(slug, entry);
+      }
+      const monthDay = event.date.slice(5);
+      this.monthDays.set(monthDay, (this.monthDays.get(monthDay) ?? 0) + 1);
+    }
+    return pickSubjects(this.topics, this.monthDays);
+  }
+}
+
+/** Hot = most events, cold = fewest (ties broken by key, so the pick is stable). */
+export function pickSubjects(
+  topics: ReadonlyMap<string, { label: string; events: number }>,
+  monthDays: ReadonlyMap<string, number>,
+): Subjects {
+  const byTopic = [...topics].sort((a, b) => b[1].events - a[1].events || (a[0] < b[0] ? -1 : 1));
+  const byDay = [...monthDays].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const first = byTopic[0];
+  const last = byTopic.at(-1);
+  const busiest = byDay[0];
+  const quietest = byDay.at(-1);
+  if (!first || !last || !busiest || !quietest) throw new Error('no events counted');
+  const spread = <T>(list: readonly T[], count: number) =>
+    Array.from(
+      { length: Math.min(count, list.length) },
+      (_, i) => list[Math.floor((i * list.length) / count)] as T,
+    );
+  return {
+    hotTopic: { slug: first[0], ...first[1] },
+    coldTopic: { slug: last[0], ...last[1] },
+    hotMonthDay: { monthDay: busiest[0], events: busiest[1] },
+    coldMonthDay: { monthDay: quietest[0], events: quietest[1] },
+    topicSample: spread(byTopic, 20).map(([slug]) => slug),
+    monthDaySample: spread(byDay, 20).map(([monthDay]) => monthDay),
+  };
+}
