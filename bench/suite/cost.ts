@@ -163,7 +163,9 @@ export function storedItemBytes(
   const indexes = indexKeyPairs
     .filter(([partition]) => item[partition] !== undefined)
     .map(
-      ([partition, sort]) => attributes([...keys, partition, sort].map((name) => [name, item[name]])) + 100,
+      // An index keyed on a table key (ByMonthDay sorts by SK) stores that attribute once.
+      ([partition, sort]) =>
+        attributes([...new Set([...keys, partition, sort])].map((name) => [name, item[name]])) + 100,
     );
   return base + indexes.reduce((sum, bytes) => sum + bytes, 0);
 }

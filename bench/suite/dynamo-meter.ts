@@ -11,7 +11,7 @@ export interface Meter {
 
 export const emptyMeter = (): Meter => ({ requests: 0, writeUnits: 0, readUnits: 0 });
 
-const indexKeys = [tableSchema.feedIndex.partitionKey, tableSchema.monthDayIndex.partitionKey];
+const indexKeys = [tableSchema.monthDayIndex.partitionKey];
 
 /** One write unit per key-only index entry a put creates (docs/table-design.md: write cost). */
 export function indexWriteUnits(input: Record<string, unknown>): number {

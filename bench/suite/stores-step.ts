@@ -284,11 +284,8 @@ async function readCosts(
 
 /** Stored bytes per event (items, attribute names, per-item overhead, key-only index copies), from a sample. */
 async function bytesPerEvent(client: DynamoDBDocumentClient): Promise<Figure> {
-  const { feedIndex, monthDayIndex } = tableSchema;
-  const indexes: [string, string][] = [
-    [feedIndex.partitionKey, feedIndex.sortKey],
-    [monthDayIndex.partitionKey, monthDayIndex.sortKey],
-  ];
+  const { monthDayIndex } = tableSchema;
+  const indexes: [string, string][] = [[monthDayIndex.partitionKey, monthDayIndex.sortKey]];
   let bytes = 0;
   let events = 0;
   let startKey: Record<string, unknown> | undefined;

@@ -2,11 +2,11 @@
 // write protocol would leave, written with BatchWriteItem 25 at a time, then one `ADD` per topic. No claim,
 // no merge, no markers: only for objects and events the table does not hold yet, with no other writer.
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Contribution } from '../domain/merge';
+import { type Contribution, mergeContributions } from '../domain/merge';
 import { normalizeSequencer } from '../domain/sequencer';
 import { topicSlug } from '../domain/topics';
 import { batchWrite, defaultRetryPolicy, type RetryPolicy, type WriteRequest } from './batch-write';
-import { encodeContributions, eventIndexKeys, itemKeys, membershipItem } from './keys';
+import { encodeContributions, itemKeys, listingEntryItem, topicEntryItem } from './keys';
 
 /** One new object holding one new event (an event file), at its sequencer. */
 export interface NewEventObject {
@@ -36,6 +36,11 @@ export async function bulkWriteNewEvents(
   for (const { sequencer, contribution } of objects) {
     const { event, objectKey } = contribution;
     const seq = normalizeSequencer(sequencer);
+    // What a read serves: the one contribution merged (as the write path merges it), stamped now.
+    const merged = mergeContributions([contribution]);
+    if (!merged) continue;
+    const served = { ...merged, updatedAt: at };
+    requests.push({ PutRequest: { Item: listingEntryItem(served) } });
     const slugs: string[] = [];
     for (const label of event.topics) {
       const slug = topicSlug(label);
@@ -44,7 +49,7 @@ export async function bulkWriteNewEvents(
       const entry = topics.get(slug) ?? { delta: 0, label };
       entry.delta += 1;
       topics.set(slug, entry);
-      requests.push({ PutRequest: { Item: membershipItem(slug, event) } });
+      requests.push({ PutRequest: { Item: topicEntryItem(slug, served) } });
     }
     const src = { [objectKey]: { seq, ...contribution } };
     requests.push({
@@ -57,7 +62,6 @@ export async function bulkWriteNewEvents(
           src: encodeContributions(src),
           topics: slugs,
           updatedAt: at,
-          ...eventIndexKeys(event),
         },
       },
     });
