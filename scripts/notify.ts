@@ -82,7 +82,8 @@ for (const queued of report.webhooks.queued) {
     `  webhook ${queued.id}: ${queued.events} anniversaries of ${queued.day} → ${outcome?.state ?? 'unknown'} ${status} (${outcome?.attempts ?? 0} attempts)`,
   );
 }
-for (const id of report.webhooks.skipped) console.log(`  webhook ${id}: already marked for this day (sent or under way), skipped`);
+for (const id of report.webhooks.skipped)
+  console.log(`  webhook ${id}: already marked for this day (sent or under way), skipped`);
 for (const id of report.webhooks.empty) console.log(`  webhook ${id}: no anniversaries in its topics`);
 for (const id of report.webhooks.failed)
   console.log(`  webhook ${id}: the queue refused it (rerun to retry)`);

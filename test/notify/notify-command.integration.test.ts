@@ -66,7 +66,11 @@ describe('npm run notify against the running local stack', () => {
     const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
     const response = await fetch(`${stack.baseUrl}/subscriptions`, {
       method: 'POST',
-      body: JSON.stringify({ protocol: 'webhook', endpoint: hook, topics: ['kestrel-launch-program', 'riverton-light-rail'] }),
+      body: JSON.stringify({
+        protocol: 'webhook',
+        endpoint: hook,
+        topics: ['kestrel-launch-program', 'riverton-light-rail'],
+      }),
     });
     expect(response.status).toBe(201);
     const subscription = (await response.json()) as { id: string; secret: string; token: string };
@@ -83,7 +87,10 @@ describe('npm run notify against the running local stack', () => {
       delivery?.headers as Record<string, string>,
     ) as { data: { subscription: string; topics: { slug: string }[]; events: { id: string }[] } };
     expect(digest.data.subscription).toBe(subscription.id);
-    expect(digest.data.topics.map((topic) => topic.slug)).toEqual(['kestrel-launch-program', 'riverton-light-rail']);
+    expect(digest.data.topics.map((topic) => topic.slug)).toEqual([
+      'kestrel-launch-program',
+      'riverton-light-rail',
+    ]);
     expect(digest.data.events).toHaveLength(3);
     expect(first).toContain(`webhook ${subscription.id}: 3 anniversaries`);
     expect(first).toContain('delivered 200');
