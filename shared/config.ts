@@ -69,8 +69,8 @@ export const notifyConfigSchema = z.object({
   NOTIFY_LEAP: z.enum(['feb28', 'mar1', 'strict']).default('feb28'),
   /** Links in messages must be absolute and must not depend on a request. */
   PUBLIC_BASE_URL: z.url({ error: 'PUBLIC_BASE_URL is required: links in notifications are absolute' }),
-  /** The SNS topic; unset where SNS does not run (the local stack), and then nothing is published. */
-  NOTIFICATION_TOPIC_ARN: z.string().min(1).optional(),
+  /** The SNS topic (set by `bindTopicPublish`); unset where SNS does not run (the local stack): nothing is published. */
+  TOPIC_ARN: z.string().min(1).optional(),
   DELIVERY_QUEUE_URL: z.url({ error: 'DELIVERY_QUEUE_URL is required: webhook digests go through it' }),
   /** A claim this old has no live run behind it (the notifier times out after 2 minutes). */
   STALE_CLAIM_MS: z.coerce.number().int().positive().default(600_000),

@@ -18,7 +18,7 @@ const notifier = new Notifier({
   store: new EventsTable(clients.dynamo, config.TABLE_NAME),
   subscriptions: new SubscriptionStore(clients.dynamo, config.TABLE_NAME),
   markers: new DeliveryMarkers(clients.dynamo, config.TABLE_NAME),
-  sns: config.NOTIFICATION_TOPIC_ARN ? snsPublisher(clients.sns, config.NOTIFICATION_TOPIC_ARN) : undefined,
+  sns: config.TOPIC_ARN ? snsPublisher(clients.sns, config.TOPIC_ARN) : undefined,
   queue: sqsDeliveryQueue(clients.sqs, config.DELIVERY_QUEUE_URL),
   links: messageLinks(config.PUBLIC_BASE_URL),
   timeZone: config.NOTIFY_TIME_ZONE,

@@ -21,6 +21,16 @@ export function subscriptionIdOf(kind: SubscriptionKind, random: string): string
 
 export const subscriptionPartition = (kind: SubscriptionKind) => `SUBSCRIPTION#${kind}`;
 
+/**
+ * The partition-key prefixes each writer may touch: IAM limits their table writes to these with
+ * `dynamodb:LeadingKeys`, so the API and the delivery functions can never write an event item.
+ */
+export const writablePrefixes = {
+  api: ['SUBSCRIPTION#', 'RATE#'],
+  notifier: ['DELIVERY#'],
+  delivery: ['DELIVERY#'],
+} as const;
+
 /** One delivery channel of one day: a webhook subscription's digest, or one SNS message (`*` is the digest). */
 export type Channel = { kind: 'webhook'; subscriptionId: string } | { kind: 'sns'; topic: string };
 
