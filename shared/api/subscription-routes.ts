@@ -61,7 +61,8 @@ function publicView(subscription: Subscription) {
     topics: subscription.topics,
     tz: subscription.tz ?? null,
     createdAt: subscription.createdAt,
-    ...(subscription.protocol === 'webhook' ? {} : { state: 'see SNS: confirmation is SNS’s handshake' }),
+    // SNS holds the confirmation state; its subscription ARN lets the owner look it up there.
+    ...(subscription.snsSubscriptionArn ? { snsSubscriptionArn: subscription.snsSubscriptionArn } : {}),
   };
 }
 
