@@ -1,7 +1,8 @@
 // `npm run notify -- --date MM-DD [--recover]`: runs the anniversary notifier for that day against the
 // running local stack (found through the variables `npm start` reads), delivers the webhook digests
 // through the local queue, and prints what it sent.
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -48,6 +49,13 @@ Object.assign(process.env, {
   AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
   POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
 });
+// A key made here would not open the secrets the stack's API sealed: the data dir must be the stack's.
+if (!existsSync(join(resolve(config.DATA_DIR), 'webhook-sealing-key.pem'))) {
+  console.error(
+    `No webhook sealing key in ${resolve(config.DATA_DIR)}: use the DATA_DIR that npm start uses.`,
+  );
+  process.exit(1);
+}
 prepareDeliveryEnvironment(resolve(config.DATA_DIR));
 const dynamo = new DynamoDBClient({
   endpoint: dynamoEndpoint,
