@@ -54,3 +54,49 @@ export const adminConfigSchema = z.object({ TABLE_NAME: tableName });
 
 export type IngestConfig = z.infer<typeof ingestConfigSchema>;
 export type ApiConfig = z.infer<typeof apiConfigSchema>;
+
+// --- Anniversary delivery (issue 8): the notifier, the webhook delivery function and the subscriptions API.
+const booleanFlag = z
+  .enum(['true', 'false'])
+  .default('false')
+  .transform((value) => value === 'true');
+const pem = (name: string) => z.string().includes('-----BEGIN ', { message: `${name} must be a PEM key` });
+
+export const notifyConfigSchema = z.object({
+  TABLE_NAME: tableName,
+  /** The schedule's zone: "today" for SNS and for subscriptions that name no zone. */
+  NOTIFY_TIME_ZONE: z.string().default('UTC'),
+  NOTIFY_LEAP: z.enum(['feb28', 'mar1', 'strict']).default('feb28'),
+  /** Links in messages must be absolute and must not depend on a request. */
+  PUBLIC_BASE_URL: z.url({ error: 'PUBLIC_BASE_URL is required: links in notifications are absolute' }),
+  /** The SNS topic (set by `bindTopicPublish`); unset where SNS does not run (the local stack): nothing is published. */
+  TOPIC_ARN: z.string().min(1).optional(),
+  DELIVERY_QUEUE_URL: z.url({ error: 'DELIVERY_QUEUE_URL is required: webhook digests go through it' }),
+  /** A claim this old has no live run behind it (the notifier times out after 2 minutes). */
+  STALE_CLAIM_MS: z.coerce.number().int().positive().default(600_000),
+});
+
+export const deliveryConfigSchema = z.object({
+  TABLE_NAME: tableName,
+  WEBHOOK_SEALING_PRIVATE_KEY: pem('WEBHOOK_SEALING_PRIVATE_KEY'),
+  /** The delivery queue's redrive `maxReceiveCount`: the attempt that ends in the DLQ is recorded as failed. */
+  MAX_RECEIVE_COUNT: z.coerce.number().int().positive(),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** The local stack only: receivers on loopback. */
+  WEBHOOK_ALLOW_LOOPBACK: booleanFlag,
+  /** When set, failed messages come back after an exponential backoff (ChangeMessageVisibility). */
+  DELIVERY_QUEUE_URL: z.url().optional(),
+});
+
+export const subscriptionApiConfigFields = {
+  /** Seals webhook secrets; only the delivery function holds the private half. Unset: webhooks answer 501. */
+  WEBHOOK_SEALING_PUBLIC_KEY: pem('WEBHOOK_SEALING_PUBLIC_KEY').optional(),
+  /** Where SNS protocols subscribe; unset (the local stack): they answer 501. */
+  NOTIFICATION_TOPIC_ARN: z.string().min(1).optional(),
+  WEBHOOK_ALLOW_LOOPBACK: booleanFlag,
+  /** Subscription writes (POST, DELETE) a client may make per minute. */
+  SUBSCRIBE_RATE_LIMIT: z.coerce.number().int().positive().default(10),
+};
+
+export type NotifyConfig = z.infer<typeof notifyConfigSchema>;
+export type DeliveryConfig = z.infer<typeof deliveryConfigSchema>;

@@ -1,21 +1,42 @@
-// Public API Lambda: topics, feeds, events and on-this-day, behind API Gateway HTTP API (payload 2.0).
+// Public API Lambda: topics, feeds, events, on-this-day and subscriptions, behind API Gateway HTTP API (payload 2.0).
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { apiRoutes } from '../../shared/api/routes';
 import { clients } from '../../shared/aws/clients';
-import { apiConfigSchema, loadConfig } from '../../shared/config';
+import { apiConfigSchema, loadConfig, subscriptionApiConfigFields } from '../../shared/config';
 import { http } from '../../shared/http/handler';
 import { EventsTable } from '../../shared/store/events-table';
+import { tableRateLimiter } from '../../shared/subscriptions/rate-limit';
+import { SecretSealer } from '../../shared/subscriptions/secrets';
+import { snsSubscriptions } from '../../shared/subscriptions/sns-subscriptions';
+import { SubscriptionStore } from '../../shared/subscriptions/subscription-store';
 
-const config = loadConfig(apiConfigSchema);
+const config = loadConfig(apiConfigSchema.extend(subscriptionApiConfigFields));
 const logger = new Logger({ persistentKeys: { handler: 'api' } });
 const store = new EventsTable(clients.dynamo, config.TABLE_NAME);
 if (config.CURSOR_KEY === undefined) {
   logger.warn('CURSOR_KEY is not set: paging cursors only work within this instance');
 }
 const cursorKey = config.CURSOR_KEY ?? randomBytes(32);
+const now = () => new Date();
 
 export const handler = http(
-  apiRoutes({ store, publicBaseUrl: config.PUBLIC_BASE_URL, now: () => new Date(), cursorKey }),
+  apiRoutes({
+    store,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    now,
+    cursorKey,
+    subscriptions: {
+      subscriptions: new SubscriptionStore(clients.dynamo, config.TABLE_NAME),
+      sealer: config.WEBHOOK_SEALING_PUBLIC_KEY
+        ? new SecretSealer(config.WEBHOOK_SEALING_PUBLIC_KEY)
+        : undefined,
+      sns: config.NOTIFICATION_TOPIC_ARN
+        ? snsSubscriptions(clients.sns, config.NOTIFICATION_TOPIC_ARN)
+        : undefined,
+      rateLimiter: tableRateLimiter(clients.dynamo, config.TABLE_NAME, config.SUBSCRIBE_RATE_LIMIT, now),
+      policy: { allowLoopback: config.WEBHOOK_ALLOW_LOOPBACK },
+    },
+  }),
   { logError: (error) => logger.error('unhandled error', { error }) },
 );

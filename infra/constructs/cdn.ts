@@ -8,7 +8,19 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 
 /** Query parameters the API reads; they are the only ones in the cache key and the only ones forwarded. */
-export const CACHE_KEY_QUERY_STRINGS = ['limit', 'cursor', 'q', 'topic', 'tz', 'leap', 'lang'] as const;
+export const CACHE_KEY_QUERY_STRINGS = [
+  'limit',
+  'cursor',
+  'q',
+  'topic',
+  'tz',
+  'leap',
+  'lang',
+  'days',
+] as const;
+
+/** Paths that take writes and bearer tokens: never cached, every method and viewer header passed on. */
+export const WRITE_PATHS = ['/subscriptions', '/subscriptions/*'] as const;
 
 /** Carries the viewer's Host to the API, which builds absolute links from it when PUBLIC_BASE_URL is unset. */
 export const FORWARDED_HOST_HEADER = 'x-forwarded-host';
@@ -123,6 +135,19 @@ export class Cdn extends Construct {
       compress: true,
     };
 
+    // Subscriptions: POST and DELETE pass, and so does Authorization (all viewer headers but Host, which
+    // API Gateway needs to be its own). The forwarded-host function runs so links use the viewer's host.
+    const writes: cloudfront.BehaviorOptions = {
+      origin,
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+      cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+      originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      functionAssociations: [
+        { function: forwardHost, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST },
+      ],
+    };
+
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'News event feeds',
       ...customDomain,
@@ -137,7 +162,10 @@ export class Cdn extends Construct {
           { function: forwardHost, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST },
         ],
       },
-      additionalBehaviors: Object.fromEntries(props.uncachedPaths.map((path) => [path, uncached])),
+      additionalBehaviors: {
+        ...Object.fromEntries(props.uncachedPaths.map((path) => [path, uncached])),
+        ...Object.fromEntries(WRITE_PATHS.map((path) => [path, writes])),
+      },
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
       enableLogging: true,

@@ -52,8 +52,11 @@ export interface ImportedValue {
 /** What a table binding may do. `read` covers the API and admin handlers; `readWrite` the ingest. */
 export type TableAccess = 'read' | 'readWrite';
 
-/** The DynamoDB calls shared/store makes (GetCommand, QueryCommand; Put/Update/Delete/BatchWrite to write). */
-const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query'];
+/**
+ * The DynamoDB calls shared/store makes: GetItem, BatchGetItem (a page of month-day entries, related
+ * links, a batch's event items) and Query to read; Put/Update/Delete/BatchWrite to write.
+ */
+const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
 const TABLE_WRITE_ACTIONS = [
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
@@ -193,6 +196,64 @@ export class ProjectFunction extends nodejs.NodejsFunction {
         reportBatchItemFailures: true,
       }),
     );
+    return this;
+  }
+
+  /**
+   * Grants item writes only on partitions whose key starts with one of `prefixes` (`dynamodb:LeadingKeys`),
+   * on top of a read binding: the subscription and delivery code can never write an event item.
+   */
+  bindTableWrites(table: { tableArn: string }, prefixes: readonly string[]): this {
+    this.once('table-writes');
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'WriteOwnPartitions',
+        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        resources: [table.tableArn],
+        conditions: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes.map((prefix) => `${prefix}*`) },
+        },
+      }),
+    );
+    return this;
+  }
+
+  /** Sets DELIVERY_QUEUE_URL and grants sqs:SendMessage on that queue only. */
+  bindQueueSend(queue: sqs.IQueue): this {
+    this.once('queue-send');
+    this.addEnvironment('DELIVERY_QUEUE_URL', queue.queueUrl);
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'SendDeliveries',
+        actions: ['sqs:SendMessage'],
+        resources: [queue.queueArn],
+      }),
+    );
+    return this;
+  }
+
+  /**
+   * Sets NOTIFICATION_TOPIC_ARN and grants creating and deleting subscriptions on that topic only: Subscribe
+   * on the topic, Unsubscribe on the topic's subscriptions (`<topic ARN>:<id>`), nothing else.
+   */
+  bindTopicSubscriptions(topic: sns.ITopic, topicArn: ImportedValue): this {
+    this.once('topic-subscriptions');
+    this.addEnvironment('NOTIFICATION_TOPIC_ARN', topic.topicArn);
+    this.addToRolePolicy(
+      new iam.PolicyStatement({ sid: 'Subscribe', actions: ['sns:Subscribe'], resources: [topic.topicArn] }),
+    );
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'Unsubscribe',
+        actions: ['sns:Unsubscribe'],
+        resources: [topic.topicArn, `${topic.topicArn}:*`],
+      }),
+    );
+    Validations.of(this.role as iam.Role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${topicArn.nagReference}:*]`,
+      reason:
+        'Subscription ARNs are <topic ARN>:<uuid>, known only once SNS creates them; the wildcard covers subscriptions of this one topic and sns:Unsubscribe only.',
+    });
     return this;
   }
 

@@ -13,6 +13,8 @@ import { INGEST_METRICS } from '../../shared/ingest/ingest-metrics';
 export interface ServiceAlarmsProps {
   readonly ingestQueue: sqs.IQueue;
   readonly deadLetterQueue: sqs.IQueue;
+  /** The webhook delivery DLQ: digests that failed every attempt. */
+  readonly deliveryDeadLetterQueue?: sqs.IQueue | undefined;
   /**
    * Functions whose Lambda `Errors` alarm, by a short name used in the alarm id. Only functions that can
    * report errors: the HTTP functions answer every exception with a 500, so theirs show as the API's 5xx.
@@ -60,6 +62,20 @@ export class ServiceAlarms extends Construct {
       ...atLeast,
       evaluationPeriods: 1,
     });
+
+    if (props.deliveryDeadLetterQueue) {
+      add('DeliveryDeadLetterQueueNotEmpty', {
+        alarmDescription:
+          'Webhook digests failed every attempt (their delivery markers say failed, with the last status): check the receivers, then redrive.',
+        metric: props.deliveryDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: PERIOD,
+          statistic: 'Maximum',
+        }),
+        threshold: 1,
+        ...atLeast,
+        evaluationPeriods: 1,
+      });
+    }
 
     add('IngestBacklogOld', {
       alarmDescription: `The oldest ingest message is older than ${props.maxMessageAge.toMinutes()} minutes: the ingest is stalled or throttled.`,

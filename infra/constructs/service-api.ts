@@ -25,6 +25,15 @@ export const PUBLIC_ROUTES = [
   '/assets/{asset}',
 ] as const;
 
+/**
+ * Subscription routes served by the API function: public by design (anyone may subscribe), the token in
+ * `Authorization: Bearer` guards reading and deleting, and writes are rate-limited per client.
+ */
+export const SUBSCRIPTION_ROUTES = [
+  { path: '/subscriptions', methods: ['POST'] },
+  { path: '/subscriptions/{id}', methods: ['GET', 'HEAD', 'DELETE'] },
+] as const;
+
 /** Operator routes (GET) served by the admin function; callers sign with SigV4 (IAM auth). */
 export const ADMIN_ROUTES = ['/stats', '/rejections'] as const;
 
@@ -91,6 +100,20 @@ export class ServiceApi extends Construct {
         Validations.of(route).acknowledge({
           id: 'AwsSolutions-APIG4',
           reason: `GET/HEAD ${path} is a public, read-only feed route meant for anonymous feed readers and browsers; it is throttled per stage and served through CloudFront.`,
+        });
+      }
+    }
+
+    for (const { path, methods } of SUBSCRIPTION_ROUTES) {
+      const httpMethods = methods.map((method) => apigw.HttpMethod[method]);
+      for (const route of this.api.addRoutes({
+        path,
+        methods: httpMethods,
+        integration: publicIntegration,
+      })) {
+        Validations.of(route).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: `${methods.join('/')} ${path}: anyone may subscribe; reading and deleting a subscription need its bearer token, checked by the function (stored hashed); writes are rate-limited per client.`,
         });
       }
     }

@@ -21,6 +21,11 @@ export async function toApiGatewayEvent(
   }
   // API Gateway always tells the function the scheme; this server speaks plain HTTP unless a proxy says otherwise.
   headers['x-forwarded-proto'] ??= 'http';
+  // As CloudFront does: the address this server saw goes last, after whatever the client claimed.
+  const remote = req.socket.remoteAddress ?? '127.0.0.1';
+  headers['x-forwarded-for'] = headers['x-forwarded-for']
+    ? `${headers['x-forwarded-for']}, ${remote}`
+    : remote;
   const cookies = headers.cookie?.split(';').map((c) => c.trim());
   delete headers.cookie;
   const body = await readBody(req);

@@ -19,6 +19,12 @@ const config = loadConfig(
     TABLE_NAME: z.string().default('events'),
     PUBLIC_BASE_URL: z.url().optional(),
     LOAD_SAMPLES: z.enum(['true', 'false']).default('true'),
+    /** The daily anniversary run: HH:MM in NOTIFY_TIME_ZONE (AWS: the notifySchedule context). */
+    NOTIFY_AT: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'NOTIFY_AT must be HH:MM')
+      .default('07:00'),
+    NOTIFY_TIME_ZONE: z.string().default('UTC'),
   }),
 );
 
@@ -36,6 +42,7 @@ const stack = await startLocalStack({
   publicBaseUrl: config.PUBLIC_BASE_URL,
   samplesDir:
     config.LOAD_SAMPLES === 'true' ? resolve(import.meta.dirname, '..', '..', 'samples') : undefined,
+  notify: { at: config.NOTIFY_AT, timeZone: config.NOTIFY_TIME_ZONE },
   log,
 });
 await stack.drain();
@@ -51,6 +58,8 @@ the Context event feeds — running locally (${stats.events} events, ${stats.top
   All events     ${base}/feed.rss   ${base}/feed.atom   ${base}/feed.json
   On this day    ${base}/on-this-day      (or /on-this-day/07-09?tz=Europe/Berlin)
   OPML           ${base}/opml
+  Anniversaries  ${base}/on-this-day/feed.rss   (?topic=<slug>&tz=<zone>&days=7)
+  Subscriptions  POST ${base}/subscriptions; notifier daily at ${config.NOTIFY_AT} ${config.NOTIFY_TIME_ZONE}, or: npm run notify -- --date MM-DD
   Stats          ${base}/stats   ${base}/rejections
 
   S3 bucket      s3://${config.BUCKET} at ${stack.s3Endpoint}

@@ -21,6 +21,7 @@ import {
 import { tableSchema } from '../../shared/store/table-schema';
 import { type HttpLambda, toApiGatewayEvent, writeLambdaResult } from './http-adapter';
 import { LocalQueue, type ObjectEvent } from './notifications';
+import { localNotifier, prepareDeliveryEnvironment, scheduleDaily } from './notifier';
 import { ensureTable, localCredentials, localRegion, startDynalite, startS3rver } from './services';
 
 export interface LocalStackOptions {
@@ -34,6 +35,8 @@ export interface LocalStackOptions {
   publicBaseUrl?: string | undefined;
   /** Folder of sample events loaded into an empty bucket on first start. */
   samplesDir?: string | undefined;
+  /** The daily anniversary run (HH:MM in an IANA zone), as the EventBridge schedule in AWS; absent: none. */
+  notify?: { at: string; timeZone: string } | undefined;
   log: (message: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -115,6 +118,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   // Unset, the API builds its links from the request's Host (the adapter says the scheme is http), so
   // they work whichever name or address the client used, and the port need not be known before listening.
   if (options.publicBaseUrl) process.env.PUBLIC_BASE_URL = options.publicBaseUrl;
+  prepareDeliveryEnvironment(options.dataDir);
 
   const ingest = (await import('../../functions/ingest/handler')).handler;
   const api: HttpLambda = (await import('../../functions/api/handler')).handler;
@@ -189,6 +193,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     throw error;
   }
 
+  const notifier = await localNotifier({
+    client: documentClient,
+    tableName: options.tableName,
+    publicBaseUrl: options.publicBaseUrl ?? baseUrl,
+    timeZone: options.notify?.timeZone ?? 'UTC',
+    log: options.log,
+  });
+  const daily =
+    options.notify && scheduleDaily(notifier, options.notify.at, options.notify.timeZone, options.log);
+
   return {
     baseUrl,
     s3Endpoint: s3rver.endpoint,
@@ -197,6 +211,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     store,
     drain: () => queue.drain(),
     async close() {
+      daily?.stop();
+      notifier.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -9,7 +9,7 @@ import { INGEST_BATCH_SIZE } from '../../shared/ingest/batched-store';
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
 
 /** The handler entry of one function folder, e.g. `functions/api/handler.ts`. */
-export function handlerEntry(name: 'api' | 'admin' | 'ingest' | 'notify'): string {
+export function handlerEntry(name: 'api' | 'admin' | 'ingest' | 'notify' | 'deliver'): string {
   return resolve(repoRoot, 'functions', name, 'handler.ts');
 }
 
@@ -41,6 +41,8 @@ export interface ServiceConfig {
   /** Optional custom domain for CloudFront; needs `certificateArn` (ACM, us-east-1). */
   domainName: string | undefined;
   certificateArn: string | undefined;
+  /** PEM public key that seals webhook secrets (its private half goes into the WebhookSealingKey secret). */
+  webhookSealingPublicKey: string | undefined;
 }
 
 /** Defaults, also written to cdk.json so that they are visible there (a test keeps the two equal). */
@@ -150,6 +152,14 @@ export function readConfig(node: Node): ServiceConfig {
     fail('certificateArn', 'must be an ACM certificate ARN in us-east-1 (CloudFront requires it there)');
   }
 
+  const webhookSealingPublicKey = text('webhookSealingPublicKey');
+  if (
+    webhookSealingPublicKey !== undefined &&
+    !webhookSealingPublicKey.includes('-----BEGIN PUBLIC KEY-----')
+  ) {
+    fail('webhookSealingPublicKey', 'must be a PEM public key (-----BEGIN PUBLIC KEY-----)');
+  }
+
   return {
     serviceName,
     eventPrefixes,
@@ -163,6 +173,7 @@ export function readConfig(node: Node): ServiceConfig {
     alarmEmail: text('alarmEmail'),
     domainName,
     certificateArn,
+    webhookSealingPublicKey,
   };
 }
 

@@ -16,6 +16,9 @@ export const statefulExports = [
   'DeadLetterQueueArn',
   'NotificationTopicArn',
   'AlarmTopicArn',
+  'DeliveryQueueArn',
+  'DeliveryDeadLetterQueueArn',
+  'WebhookSealingKeyArn',
 ] as const;
 
 export type StatefulExport = (typeof statefulExports)[number];

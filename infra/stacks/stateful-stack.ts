@@ -9,6 +9,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { tableSchema } from '../../shared/store/table-schema';
+import { WebhookDeliveryStore } from '../constructs/webhook-delivery-store';
 import { ingestTuning, type ServiceConfig } from './config';
 import { exportName, type StatefulExport } from './contract';
 
@@ -24,6 +25,7 @@ export class StatefulStack extends Stack {
   readonly table: dynamodb.Table;
   readonly notificationTopic: sns.Topic;
   readonly alarmTopic: sns.Topic;
+  readonly webhookDelivery: WebhookDeliveryStore;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -100,6 +102,8 @@ export class StatefulStack extends Stack {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
+      // Delivery markers and rate-limit windows carry `expiresAt`; events never do.
+      timeToLiveAttribute: 'expiresAt',
     });
     const { monthDayIndex } = tableSchema;
     this.table.addGlobalSecondaryIndex({
@@ -121,6 +125,8 @@ export class StatefulStack extends Stack {
     if (config.alarmEmail) {
       this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(config.alarmEmail));
     }
+
+    this.webhookDelivery = new WebhookDeliveryStore(this, 'WebhookDelivery');
 
     // --- Contract with the stateless stack (also the outputs a user needs) ----------------------------
     const out = (key: StatefulExport, value: string, description: string): void => {
@@ -148,6 +154,17 @@ export class StatefulStack extends Stack {
       'Subscribe here for anniversary notifications',
     );
     out('AlarmTopicArn', this.alarmTopic.topicArn, 'Operations alarms');
+    out('DeliveryQueueArn', this.webhookDelivery.queue.queueArn, 'Webhook digests waiting for delivery');
+    out(
+      'DeliveryDeadLetterQueueArn',
+      this.webhookDelivery.deadLetterQueue.queueArn,
+      'Webhook digests that failed every attempt; redrive with aws sqs start-message-move-task',
+    );
+    out(
+      'WebhookSealingKeyArn',
+      this.webhookDelivery.sealingKey.secretArn,
+      'Put the PEM private key for webhook secrets here (docs/notifications.md)',
+    );
   }
 
   /**

@@ -8,11 +8,13 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { tableSchema } from '../../shared/store/table-schema';
+import { writablePrefixes } from '../../shared/subscriptions/keys';
 import { Cdn } from '../constructs/cdn';
 import { DailyNotifierSchedule } from '../constructs/daily-notifier';
 import { type ImportedValue, ProjectFunction } from '../constructs/project-function';
 import { ServiceAlarms } from '../constructs/service-alarms';
 import { ADMIN_ROUTES, ServiceApi } from '../constructs/service-api';
+import { DELIVERY_FUNCTION_TIMEOUT, DELIVERY_MAX_RECEIVE_COUNT } from '../constructs/webhook-delivery-store';
 import { handlerEntry, ingestTuning, type ServiceConfig } from './config';
 import { exportName, type StatefulExport } from './contract';
 
@@ -27,6 +29,7 @@ export class StatelessStack extends Stack {
   readonly apiFunction: ProjectFunction;
   readonly adminFunction: ProjectFunction;
   readonly notifierFunction: ProjectFunction | undefined;
+  readonly deliveryFunction: ProjectFunction | undefined;
   readonly notifierSchedule: DailyNotifierSchedule | undefined;
   readonly api: ServiceApi;
   readonly cdn: Cdn;
@@ -50,6 +53,12 @@ export class StatelessStack extends Stack {
       this,
       'NotificationTopic',
       imported('NotificationTopicArn').value,
+    );
+    const deliveryQueue = sqs.Queue.fromQueueArn(this, 'DeliveryQueue', imported('DeliveryQueueArn').value);
+    const deliveryDeadLetterQueue = sqs.Queue.fromQueueArn(
+      this,
+      'DeliveryDeadLetterQueue',
+      imported('DeliveryDeadLetterQueueArn').value,
     );
     const alarmTopic = sns.Topic.fromTopicArn(this, 'AlarmTopic', imported('AlarmTopicArn').value);
     const logsBucket = s3.Bucket.fromBucketAttributes(this, 'LogsBucket', {
@@ -97,8 +106,15 @@ export class StatelessStack extends Stack {
         ...(config.publicBaseUrl ? { PUBLIC_BASE_URL: config.publicBaseUrl } : {}),
         // A dynamic reference, resolved by CloudFormation at deploy: the key never appears in the template.
         CURSOR_KEY: cursorKey.secretValue.unsafeUnwrap(),
+        // Public: it only seals webhook secrets. Without it webhook subscriptions answer 501.
+        ...(config.webhookSealingPublicKey
+          ? { WEBHOOK_SEALING_PUBLIC_KEY: config.webhookSealingPublicKey }
+          : {}),
       },
-    }).bindTable(table, 'read');
+    })
+      .bindTable(table, 'read')
+      .bindTableWrites(table, writablePrefixes.api)
+      .bindTopicSubscriptions(notificationTopic, imported('NotificationTopicArn'));
 
     this.adminFunction = new ProjectFunction(this, 'AdminFunction', {
       ...common,
@@ -112,12 +128,41 @@ export class StatelessStack extends Stack {
       this.notifierFunction = new ProjectFunction(this, 'NotifierFunction', {
         ...common,
         entry: props.notifierEntry,
-        description: 'Daily anniversary notifications to SNS',
+        description: 'Daily anniversary notifications to SNS and the webhook delivery queue',
         timeout: Duration.minutes(2),
         memorySize: 512,
+        environment: { NOTIFY_TIME_ZONE: config.notifyTimeZone },
       })
         .bindTable(table, 'read')
-        .bindTopicPublish(notificationTopic);
+        .bindTableWrites(table, writablePrefixes.notifier)
+        .bindTopicPublish(notificationTopic)
+        .bindQueueSend(deliveryQueue);
+
+      // The only function that can open webhook secrets: the key reaches it by dynamic reference at deploy.
+      const sealingKey = secretsmanager.Secret.fromSecretCompleteArn(
+        this,
+        'WebhookSealingKey',
+        imported('WebhookSealingKeyArn').value,
+      );
+      this.deliveryFunction = new ProjectFunction(this, 'DeliveryFunction', {
+        ...common,
+        entry: handlerEntry('deliver'),
+        description: 'Signs and POSTs webhook digests from the delivery queue',
+        timeout: DELIVERY_FUNCTION_TIMEOUT,
+        memorySize: 512,
+        environment: {
+          WEBHOOK_SEALING_PRIVATE_KEY: sealingKey.secretValue.unsafeUnwrap(),
+          DELIVERY_QUEUE_URL: deliveryQueue.queueUrl,
+        },
+      })
+        .bindTable(table, 'read')
+        .bindTableWrites(table, writablePrefixes.delivery)
+        .consumeQueue(deliveryQueue, {
+          batchSize: 10,
+          maxBatchingWindow: Duration.seconds(1),
+          maxConcurrency: 5,
+          maxReceiveCount: DELIVERY_MAX_RECEIVE_COUNT,
+        });
       this.notifierSchedule = new DailyNotifierSchedule(this, 'DailyNotifier', {
         notifier: this.notifierFunction,
         expression: config.notifySchedule,
@@ -148,6 +193,7 @@ export class StatelessStack extends Stack {
     new ServiceAlarms(this, 'Alarms', {
       ingestQueue,
       deadLetterQueue,
+      ...(this.notifierFunction ? { deliveryDeadLetterQueue } : {}),
       alarmTopic,
       maxMessageAge: Duration.minutes(15),
       functions: {
@@ -161,6 +207,15 @@ export class StatelessStack extends Stack {
       },
       serviceName: config.serviceName,
     });
+
+    // Links in notifications are absolute: the custom domain, else the distribution's own name.
+    this.notifierFunction?.addEnvironment(
+      'PUBLIC_BASE_URL',
+      config.publicBaseUrl ??
+        (config.domainName
+          ? `https://${config.domainName}`
+          : `https://${this.cdn.distribution.distributionDomainName}`),
+    );
 
     // --- Outputs ---------------------------------------------------------------------------------------
     new CfnOutput(this, 'PublicUrl', {

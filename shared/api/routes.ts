@@ -15,10 +15,13 @@ import { BadRequest, NotFound } from '../http/errors';
 import { parseLimit, parseTimeZone } from '../http/params';
 import type { HttpRequest, HttpResponse } from '../http/request';
 import { route, router } from '../http/router';
+import { anniversaryFeedUrl } from '../notify/links';
 import type { Page, PageRequest, ReadStore, StoredEvent, TopicSummary } from '../store/events-table';
 import { withPages } from '../web/routes';
+import { anniversaryRoutes } from './anniversary-routes';
 import { parseLang } from './lang-filter';
 import { baseUrlOf, type Links, linksFor } from './links';
+import { type SubscriptionRouteDeps, subscriptionRoutes } from './subscription-routes';
 
 export interface ApiDeps {
   store: ReadStore;
@@ -27,6 +30,8 @@ export interface ApiDeps {
   now: () => Date;
   /** HMAC key that signs paging cursors; every instance serving the API must share it. */
   cursorKey: string | Uint8Array;
+  /** The subscriptions API; absent, its routes are not served. */
+  subscriptions?: Omit<SubscriptionRouteDeps, 'store' | 'publicBaseUrl' | 'now'> | undefined;
 }
 
 const feedLimit = { default: 50, max: 200 };
@@ -78,6 +83,8 @@ export function apiRoutes(deps: ApiDeps): (req: HttpRequest) => Promise<HttpResp
        * the feed (a delete too). Without it only the ETag validates.
        */
       lastModified?: Date | undefined;
+      /** A related feed: a topic's anniversary feed. */
+      relatedUrl?: string | undefined;
     },
   ): HttpResponse {
     const link = links(req);
@@ -89,6 +96,7 @@ export function apiRoutes(deps: ApiDeps): (req: HttpRequest) => Promise<HttpResp
       selfUrl: withQuery(meta.self(format, req.query.cursor), { limit }),
       homeUrl: link.home,
       ...(page.next ? { nextUrl: withQuery(meta.self(format, page.next), { limit }) } : {}),
+      ...(meta.relatedUrl ? { relatedUrl: meta.relatedUrl } : {}),
       events: page.items,
       // Items open the event's page; its JSON stays at `link.event`.
       eventUrl: link.eventPage,
@@ -114,6 +122,11 @@ export function apiRoutes(deps: ApiDeps): (req: HttpRequest) => Promise<HttpResp
         rss: link.topicFeed(topic.slug, 'rss'),
         atom: link.topicFeed(topic.slug, 'atom'),
         json: link.topicFeed(topic.slug, 'json'),
+      },
+      anniversaryFeeds: {
+        rss: anniversaryFeedUrl(link.base, 'rss', topic.slug),
+        atom: anniversaryFeedUrl(link.base, 'atom', topic.slug),
+        json: anniversaryFeedUrl(link.base, 'json', topic.slug),
       },
     };
   }
@@ -163,6 +176,11 @@ export function apiRoutes(deps: ApiDeps): (req: HttpRequest) => Promise<HttpResp
   }
 
   const api = router(
+    // First: `/on-this-day/feed.{format}` must win over `/on-this-day/{monthDay}`.
+    ...anniversaryRoutes(deps),
+    ...(deps.subscriptions
+      ? subscriptionRoutes({ ...deps.subscriptions, store, publicBaseUrl: deps.publicBaseUrl, now: deps.now })
+      : []),
     route('GET', '/', async (req) => {
       const link = links(req);
       return json({
@@ -203,6 +221,7 @@ export function apiRoutes(deps: ApiDeps): (req: HttpRequest) => Promise<HttpResp
           key: `topic/${topic.slug}`,
           self: (f, cursor) => withQuery(links(req).topicFeed(topic.slug, f), { cursor }),
           lastModified: new Date(topic.updated),
+          relatedUrl: anniversaryFeedUrl(links(req).base, format, topic.slug),
         },
       );
     }),

@@ -1,6 +1,8 @@
 // AWS clients, made once per container at module scope so warm invocations reuse connections.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 // Endpoint overrides exist only for the local stack (dynalite, s3rver); in AWS they are unset.
@@ -27,6 +29,14 @@ export const clients = {
     cached.s3 ??= makeS3Client();
     return cached.s3;
   },
+  get sns(): SNSClient {
+    cached.sns ??= new SNSClient({});
+    return cached.sns;
+  },
+  get sqs(): SQSClient {
+    cached.sqs ??= new SQSClient({});
+    return cached.sqs;
+  },
 };
 
-const cached: { dynamo?: DynamoDBDocumentClient; s3?: S3Client } = {};
+const cached: { dynamo?: DynamoDBDocumentClient; s3?: S3Client; sns?: SNSClient; sqs?: SQSClient } = {};

@@ -41,6 +41,8 @@ export interface FeedDocument {
   selfUrl: string;
   homeUrl: string;
   nextUrl: string | undefined;
+  /** A related feed (a topic's anniversary feed), linked with rel="related" (JSON Feed: `_context`). */
+  relatedUrl?: string | undefined;
   /** Newest change among the entries; never the build time. */
   updated: Date;
   language: Lang;
@@ -146,7 +148,14 @@ function after(found: string, indent: string, lines: string[]): string {
 
 export function renderRss(doc: FeedDocument): string {
   let xml = makeFeed(doc, 'rss').rss2();
-  const { nextUrl } = doc;
+  const { nextUrl, relatedUrl } = doc;
+  if (relatedUrl !== undefined) {
+    xml = patchOnce(xml, /<atom:link [^>]*rel="self"[^>]*\/>/, (found, indent) =>
+      after(found, indent, [
+        element('atom:link', { href: relatedUrl, rel: 'related', type: 'application/rss+xml' }),
+      ]),
+    );
+  }
   if (nextUrl !== undefined) {
     xml = patchOnce(xml, /<atom:link [^>]*rel="self"[^>]*\/>/, (found, indent) =>
       after(found, indent, [
@@ -162,7 +171,14 @@ export function renderAtom(doc: FeedDocument): string {
   xml = patchOnce(xml, /<feed xmlns="http:\/\/www\.w3\.org\/2005\/Atom">/, (found) =>
     found.replace('>', ` xml:lang="${doc.language}">`),
   );
-  const { nextUrl } = doc;
+  const { nextUrl, relatedUrl } = doc;
+  if (relatedUrl !== undefined) {
+    xml = patchOnce(xml, /<link rel="self"[^>]*\/>/, (found, indent) =>
+      after(found, indent, [
+        element('link', { rel: 'related', type: 'application/atom+xml', href: relatedUrl }),
+      ]),
+    );
+  }
   if (nextUrl !== undefined) {
     xml = patchOnce(xml, /<link rel="self"[^>]*\/>/, (found, indent) =>
       after(found, indent, [element('link', { rel: 'next', type: 'application/atom+xml', href: nextUrl })]),
@@ -209,6 +225,8 @@ export function renderJsonFeed(doc: FeedDocument): string {
     version: jsonFeedVersion,
     ...rest,
     ...(doc.nextUrl === undefined ? {} : { next_url: doc.nextUrl }),
+    // JSON Feed extensions start with "_"; readers that do not know this one ignore it.
+    ...(doc.relatedUrl === undefined ? {} : { _context: { anniversaries_feed: doc.relatedUrl } }),
     language: doc.language,
     authors: [{ name: doc.author.name, ...(doc.author.url === undefined ? {} : { url: doc.author.url }) }],
     items: items.map((item, i) => {

@@ -35,6 +35,8 @@ export interface FeedSpec {
   language?: Lang;
   /** Atom/JSON Feed author; `the Context` unless told. */
   author?: { name: string; url?: string };
+  /** A related feed (a topic's anniversary feed): Atom and RSS `rel="related"`, JSON Feed `_context`. */
+  relatedUrl?: string;
 }
 
 export interface RenderedFeed {
@@ -60,6 +62,11 @@ function tagPath(path: string): string {
 /** The GUID of an event in every format; depends on its id only, never on where the service runs. */
 export function eventTagUri(id: string): string {
   return `${tagAuthority}event/${tagPath(id)}`;
+}
+
+/** The GUID of an event's anniversary in one delivery year: the same anniversary returns each year. */
+export function anniversaryTagUri(id: string, deliveryYear: number): string {
+  return `${tagAuthority}anniversary/${tagPath(id)}/${deliveryYear}`;
 }
 
 /** The id of a feed, from its stable key (e.g. `topic/islamabad`). */
@@ -141,7 +148,8 @@ function contentHtml(
   return html === '' ? `<p>${escapeHtml(xmlChars(event.title))}</p>` : html;
 }
 
-function entryFor(event: StoredEvent, spec: FeedSpec): FeedEntry {
+/** One event as a feed entry (the anniversary feed reuses it and re-dates it). */
+export function entryFor(event: StoredEvent, spec: FeedSpec): FeedEntry {
   const sources = event.sources.flatMap((source) => {
     const href = httpUrl(source.url);
     if (href === undefined) return [];
@@ -179,6 +187,7 @@ function documentFor(spec: FeedSpec): FeedDocument {
     selfUrl: requireHttpUrl(spec.selfUrl, 'selfUrl'),
     homeUrl,
     nextUrl: spec.nextUrl === undefined ? undefined : requireHttpUrl(spec.nextUrl, 'nextUrl'),
+    relatedUrl: spec.relatedUrl === undefined ? undefined : requireHttpUrl(spec.relatedUrl, 'relatedUrl'),
     // An empty feed has changed never: the epoch, so that no build time ever reaches the output.
     updated: new Date(entries.length === 0 ? 0 : newest),
     language: languageOf(events, spec.language ?? 'en'),
@@ -191,7 +200,7 @@ function documentFor(spec: FeedSpec): FeedDocument {
   };
 }
 
-const writers: Record<FeedFormat, (doc: FeedDocument) => string> = {
+export const feedWriters: Record<FeedFormat, (doc: FeedDocument) => string> = {
   rss: renderRss,
   atom: renderAtom,
   json: renderJsonFeed,
@@ -216,5 +225,5 @@ export function feedFingerprint(format: FeedFormat, spec: FeedSpec): string {
 
 export function renderFeed(format: FeedFormat, spec: FeedSpec): RenderedFeed {
   const doc = documentFor(spec);
-  return { body: writers[format](doc), contentType: feedContentTypes[format] };
+  return { body: feedWriters[format](doc), contentType: feedContentTypes[format] };
 }

@@ -27,3 +27,24 @@ export class MethodNotAllowed extends Error {
     this.allow = allow;
   }
 }
+
+/** The request lacks valid credentials for the resource (401, with a `WWW-Authenticate` challenge). */
+export class Unauthorized extends Error {
+  override readonly name = 'Unauthorized';
+}
+
+/** The client made too many requests; `retryAfterSeconds` says when to try again (429). */
+export class TooManyRequests extends Error {
+  override readonly name = 'TooManyRequests';
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = 'Too many requests from this client; try again later.',
+  ) {
+    super(message);
+  }
+}
+
+/** The feature exists but not where this runs, e.g. SNS protocols in the local stack (501). */
+export class NotImplemented extends Error {
+  override readonly name = 'NotImplemented';
+}

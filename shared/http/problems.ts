@@ -1,6 +1,13 @@
 // The one place where errors become HTTP: named errors → RFC 9457 problem details, anything else → a generic 500.
 import { InvalidMonthDay } from '../domain/calendar';
-import { BadRequest, MethodNotAllowed, NotFound } from './errors';
+import {
+  BadRequest,
+  MethodNotAllowed,
+  NotFound,
+  NotImplemented,
+  TooManyRequests,
+  Unauthorized,
+} from './errors';
 import type { HttpResponse } from './request';
 
 export const problemContentType = 'application/problem+json';
@@ -55,6 +62,21 @@ function describe(error: unknown): { problem: ProblemDetails; headers?: Record<s
   }
   if (error instanceof NotFound) {
     return { problem: { type: 'about:blank', title: 'Not Found', status: 404, detail: error.message } };
+  }
+  if (error instanceof Unauthorized) {
+    return {
+      problem: { type: 'about:blank', title: 'Unauthorized', status: 401, detail: error.message },
+      headers: { 'www-authenticate': 'Bearer' },
+    };
+  }
+  if (error instanceof TooManyRequests) {
+    return {
+      problem: { type: 'about:blank', title: 'Too Many Requests', status: 429, detail: error.message },
+      headers: { 'retry-after': String(error.retryAfterSeconds) },
+    };
+  }
+  if (error instanceof NotImplemented) {
+    return { problem: { type: 'about:blank', title: 'Not Implemented', status: 501, detail: error.message } };
   }
   if (error instanceof MethodNotAllowed) {
     return {

@@ -90,8 +90,9 @@ describe('cdk-nag AwsSolutions', () => {
         'AwsSolutions-IAM5[Resource::context-feeds:EventsBucketArn/news/*]',
         'AwsSolutions-IAM5[Resource::context-feeds:EventsBucketArn/zh/news/*]',
         'AwsSolutions-IAM5[Resource::context-feeds:EventsBucketArn/inbox/*]',
+        'AwsSolutions-IAM5[Resource::context-feeds:NotificationTopicArn:*]',
       ]),
     );
-    expect(wildcardFindings).toHaveLength(4);
+    expect(wildcardFindings).toHaveLength(5);
   });
 });

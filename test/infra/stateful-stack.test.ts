@@ -208,3 +208,40 @@ describe('topics and exports', () => {
     });
   });
 });
+
+describe('webhook delivery', () => {
+  const idOf = (
+    pick: (stateful: ReturnType<typeof synthService>['stateful']) => { node: { defaultChild?: unknown } },
+  ) => {
+    const { stateful } = synthService();
+    return stateful.getLogicalId(
+      pick(stateful).node.defaultChild as Parameters<typeof stateful.getLogicalId>[0],
+    );
+  };
+
+  it('has an encrypted delivery queue that redrives to its own DLQ after 5 receives', () => {
+    const queueId = idOf((s) => s.webhookDelivery.queue);
+    const dlqId = idOf((s) => s.webhookDelivery.deadLetterQueue);
+    const queue = resourceOf(template, 'AWS::SQS::Queue', queueId).props;
+    expect(queue).toMatchObject({
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: 360,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount: 5 },
+    });
+    expect(resourceOf(template, 'AWS::SQS::Queue', dlqId).props).toMatchObject({
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 1_209_600,
+    });
+  });
+
+  it('keeps the sealing key in a retained secret, and expires markers and rate windows by TTL', () => {
+    const secretId = idOf((s) => s.webhookDelivery.sealingKey);
+    expect(template.toJSON().Resources[secretId]).toMatchObject({
+      Type: 'AWS::SecretsManager::Secret',
+      DeletionPolicy: 'Retain',
+    });
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+  });
+});

@@ -2,7 +2,7 @@
 // the notifier schedule (with a stand-in notifier entry) and the alarms.
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CACHE_KEY_QUERY_STRINGS, FORWARDED_HOST_HEADER } from '../../infra/constructs/cdn';
+import { CACHE_KEY_QUERY_STRINGS, FORWARDED_HOST_HEADER, WRITE_PATHS } from '../../infra/constructs/cdn';
 import { ADMIN_ROUTES, PUBLIC_ROUTES } from '../../infra/constructs/service-api';
 import { detectNotifierEntry, ingestTuning } from '../../infra/stacks/config';
 import { INGEST_METRICS } from '../../shared/ingest/ingest-metrics';
@@ -21,7 +21,7 @@ const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
 let withNotifier: Synthesized;
 let withoutNotifier: Synthesized;
 let template: Template;
-let fnIds: { ingest: string; api: string; admin: string; notifier: string };
+let fnIds: { ingest: string; api: string; admin: string; notifier: string; delivery: string };
 
 beforeAll(() => {
   // Prepare: the notifier path is exercised through the fixture entry, whether or not functions/notify exists.
@@ -31,12 +31,14 @@ beforeAll(() => {
   const { stateless } = withNotifier;
   const id = (fn: { node: { defaultChild?: unknown } }): string =>
     stateless.getLogicalId(fn.node.defaultChild as Parameters<typeof stateless.getLogicalId>[0]);
-  if (!stateless.notifierFunction) throw new Error('notifier expected with a notifier entry');
+  if (!stateless.notifierFunction || !stateless.deliveryFunction)
+    throw new Error('notifier and delivery functions expected with a notifier entry');
   fnIds = {
     ingest: id(stateless.ingestFunction),
     api: id(stateless.apiFunction),
     admin: id(stateless.adminFunction),
     notifier: id(stateless.notifierFunction),
+    delivery: id(stateless.deliveryFunction),
   };
 });
 
@@ -170,7 +172,7 @@ describe('IAM: each function gets only what it uses', () => {
         const ownLog = JSON.stringify(ownLogGroup(fnId));
         expect(
           text === ownLog ||
-            /"Fn::ImportValue":"context-feeds:(TableArn|EventsBucketArn|IngestQueueArn|NotificationTopicArn)"/.test(
+            /"Fn::ImportValue":"context-feeds:(TableArn|EventsBucketArn|IngestQueueArn|NotificationTopicArn|DeliveryQueueArn)"/.test(
               text,
             ),
           text,
@@ -179,16 +181,106 @@ describe('IAM: each function gets only what it uses', () => {
     }
   });
 
-  it('lets the API and admin functions only read the table', () => {
-    for (const fnId of [fnIds.api, fnIds.admin]) {
-      const statements = statementsOf(fnId);
-      expect(actionsOf(statements)).toEqual(
-        ['dynamodb:GetItem', 'dynamodb:Query', 'logs:CreateLogStream', 'logs:PutLogEvents'].sort(),
-      );
-      expect(statements).toContainEqual(
-        expect.objectContaining({ Action: ['dynamodb:GetItem', 'dynamodb:Query'], Resource: tableResources }),
-      );
-    }
+  /** The statement that lets a function write only partitions starting with `prefixes`. */
+  const ownPartitionWrites = (prefixes: string[]) =>
+    expect.objectContaining({
+      Action: ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      Resource: importOf('TableArn'),
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes } },
+    });
+
+  it('lets the admin function only read the table', () => {
+    const statements = statementsOf(fnIds.admin);
+    expect(actionsOf(statements)).toEqual(
+      [
+        'dynamodb:BatchGetItem',
+        'dynamodb:GetItem',
+        'dynamodb:Query',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+      ].sort(),
+    );
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Action: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
+        Resource: tableResources,
+      }),
+    );
+  });
+
+  it('lets the API read the table, write only subscription and rate items, and only create and delete SNS subscriptions on the topic', () => {
+    const statements = statementsOf(fnIds.api);
+    expect(actionsOf(statements)).toEqual(
+      [
+        'dynamodb:DeleteItem',
+        'dynamodb:BatchGetItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'sns:Subscribe',
+        'sns:Unsubscribe',
+      ].sort(),
+    );
+    expect(statements).toContainEqual(ownPartitionWrites(['SUBSCRIPTION#*', 'RATE#*']));
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Action: 'sns:Subscribe', Resource: importOf('NotificationTopicArn') }),
+    );
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Action: 'sns:Unsubscribe',
+        Resource: [
+          importOf('NotificationTopicArn'),
+          { 'Fn::Join': ['', [importOf('NotificationTopicArn'), ':*']] },
+        ],
+      }),
+    );
+    const api = resourceOf(template, 'AWS::Lambda::Function', fnIds.api).props;
+    const variables = (api.Environment as { Variables: Props }).Variables;
+    expect(variables.NOTIFICATION_TOPIC_ARN).toEqual(importOf('NotificationTopicArn'));
+    expect(variables).not.toHaveProperty('WEBHOOK_SEALING_PRIVATE_KEY');
+  });
+
+  it('gives only the delivery function the webhook sealing key, by dynamic reference', () => {
+    const holders = Object.entries(template.findResources('AWS::Lambda::Function')).filter(([, fn]) =>
+      JSON.stringify(fn).includes('WEBHOOK_SEALING_PRIVATE_KEY'),
+    );
+    expect(holders.map(([id]) => id)).toEqual([fnIds.delivery]);
+    const delivery = resourceOf(template, 'AWS::Lambda::Function', fnIds.delivery).props;
+    expect(
+      JSON.stringify((delivery.Environment as { Variables: Props }).Variables.WEBHOOK_SEALING_PRIVATE_KEY),
+    ).toContain('{{resolve:secretsmanager:');
+  });
+
+  it('lets the delivery function consume the delivery queue and write only delivery markers', () => {
+    const statements = statementsOf(fnIds.delivery);
+    expect(actionsOf(statements)).toEqual(
+      [
+        'dynamodb:DeleteItem',
+        'dynamodb:BatchGetItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'sqs:ChangeMessageVisibility',
+        'sqs:DeleteMessage',
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:ReceiveMessage',
+      ].sort(),
+    );
+    expect(statements).toContainEqual(ownPartitionWrites(['DELIVERY#*']));
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: importOf('DeliveryQueueArn'),
+      FunctionName: { Ref: fnIds.delivery },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    const delivery = resourceOf(template, 'AWS::Lambda::Function', fnIds.delivery).props;
+    expect((delivery.Environment as { Variables: Props }).Variables.MAX_RECEIVE_COUNT).toBe('5');
   });
 
   it('lets the ingest read event objects, write the table and consume the queue', () => {
@@ -197,6 +289,7 @@ describe('IAM: each function gets only what it uses', () => {
       [
         'dynamodb:BatchWriteItem',
         'dynamodb:DeleteItem',
+        'dynamodb:BatchGetItem',
         'dynamodb:GetItem',
         'dynamodb:PutItem',
         'dynamodb:Query',
@@ -226,17 +319,30 @@ describe('IAM: each function gets only what it uses', () => {
     expect(statements).toContainEqual(expect.objectContaining({ Resource: tableResources }));
   });
 
-  it('lets the notifier read the table and publish to the notification topic only', () => {
+  it('lets the notifier read the table, mark deliveries, publish to the topic and queue webhook digests only', () => {
     const statements = statementsOf(fnIds.notifier);
     expect(actionsOf(statements)).toEqual(
       [
+        'dynamodb:DeleteItem',
+        'dynamodb:BatchGetItem',
         'dynamodb:GetItem',
+        'dynamodb:PutItem',
         'dynamodb:Query',
+        'dynamodb:UpdateItem',
         'logs:CreateLogStream',
         'logs:PutLogEvents',
         'sns:Publish',
+        'sqs:SendMessage',
       ].sort(),
     );
+    expect(statements).toContainEqual(ownPartitionWrites(['DELIVERY#*']));
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Action: 'sqs:SendMessage', Resource: importOf('DeliveryQueueArn') }),
+    );
+    // Only the notifier may publish to the topic.
+    for (const fnId of [fnIds.ingest, fnIds.api, fnIds.admin, fnIds.delivery]) {
+      expect(actionsOf(statementsOf(fnId))).not.toContain('sns:Publish');
+    }
     expect(statements).toContainEqual(
       expect.objectContaining({ Action: 'sns:Publish', Resource: importOf('NotificationTopicArn') }),
     );
@@ -404,12 +510,19 @@ describe('CloudFront', () => {
     ]);
   });
 
-  it('never caches the admin routes', () => {
-    expect(distribution().CacheBehaviors).toEqual(
-      ADMIN_ROUTES.map((path) =>
+  it('never caches the admin and subscription routes, and passes every method on the subscription routes', () => {
+    expect(distribution().CacheBehaviors).toEqual([
+      ...ADMIN_ROUTES.map((path) =>
         expect.objectContaining({ PathPattern: path, CachePolicyId: CACHING_DISABLED }),
       ),
-    );
+      ...WRITE_PATHS.map((path) =>
+        expect.objectContaining({
+          PathPattern: path,
+          CachePolicyId: CACHING_DISABLED,
+          AllowedMethods: expect.arrayContaining(['POST', 'DELETE']),
+        }),
+      ),
+    ]);
   });
 
   it('logs to the log bucket and puts no WAF (so no bot challenge) in front of feed readers', () => {
@@ -523,6 +636,17 @@ describe('alarms', () => {
       Namespace: 'AWS/SQS',
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Dimensions: [{ Name: 'QueueName', Value: queueName('DeadLetterQueueArn') }],
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 1,
+      AlarmActions: alarmTopic,
+    });
+  });
+
+  it('alarm when the webhook delivery DLQ holds any message', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: queueName('DeliveryDeadLetterQueueArn') }],
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       Threshold: 1,
       AlarmActions: alarmTopic,

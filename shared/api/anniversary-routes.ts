@@ -1,0 +1,86 @@
+// GET /on-this-day/feed.{rss,atom,json}?topic=&tz=&days=: the anniversaries of the last `days` delivery
+// days in `tz`, for any feed reader. Cached until the next local midnight, when the feed turns over.
+
+import { type AnniversaryDay, renderAnniversaryFeed } from '../feeds/anniversary-feed';
+import type { FeedFormat } from '../feeds/render';
+import { feedContentTypes } from '../feeds/render';
+import { conditionalResponse } from '../http/conditional';
+import { NotFound } from '../http/errors';
+import { parseLimit, parseTimeZone } from '../http/params';
+import { type RouteDefinition, route } from '../http/router';
+import { addDays, anniversariesOf, dayIn, deliveryDayOf, startOfDayIn } from '../notify/anniversaries';
+import { anniversaryFeedUrl } from '../notify/links';
+import type { ReadStore } from '../store/events-table';
+import { baseUrlOf, linksFor } from './links';
+
+export interface AnniversaryRouteDeps {
+  store: Pick<ReadStore, 'monthDayEvents' | 'getTopic'>;
+  publicBaseUrl?: string | undefined;
+  now: () => Date;
+}
+
+const daysParam = { default: 7, max: 31, param: 'days' };
+/** Items per feed: a month of a busy topic-less feed would otherwise be thousands. */
+const maxItems = 200;
+
+function format(raw: string): FeedFormat {
+  if (raw === 'rss' || raw === 'atom' || raw === 'json') return raw;
+  throw new NotFound(`There is no feed format "${raw}"; use rss, atom or json.`);
+}
+
+export function anniversaryRoutes(deps: AnniversaryRouteDeps): RouteDefinition[] {
+  return [
+    route('GET', '/on-this-day/feed.{format}', async (req) => {
+      const feedFormat = format(req.params.format);
+      const timeZone = parseTimeZone(req.query.tz);
+      const days = parseLimit(req.query.days, daysParam);
+      const slug = req.query.topic;
+      const topic = slug === undefined ? undefined : await deps.store.getTopic(slug);
+      if (slug !== undefined && !topic) throw new NotFound(`There is no topic "${slug}".`);
+      const now = deps.now();
+      const today = dayIn(timeZone, now).day;
+      // The days are read at once (each its own key-only Query and BatchGetItem), then cut to `maxItems` in
+      // order: a month read one day after another cost 31 round trips end to end.
+      const read = await Promise.all(
+        Array.from({ length: days }, async (_, back): Promise<AnniversaryDay> => {
+          const day = addDays(today, -back);
+          const anniversaries = await anniversariesOf(deps.store, deliveryDayOf(day), {
+            leap: 'feb28',
+            topic: topic?.slug,
+            limit: maxItems,
+          });
+          return { day, startsAt: startOfDayIn(day, timeZone), anniversaries };
+        }),
+      );
+      let left = maxItems;
+      const found = read.map((entry) => {
+        const kept = entry.anniversaries.slice(0, Math.max(0, left));
+        left -= kept.length;
+        return { ...entry, anniversaries: kept };
+      });
+      const link = linksFor(baseUrlOf(req, deps.publicBaseUrl));
+      const self = new URL(anniversaryFeedUrl(link.base, feedFormat, topic?.slug));
+      if (req.query.tz !== undefined) self.searchParams.set('tz', timeZone);
+      if (req.query.days !== undefined) self.searchParams.set('days', String(days));
+      const about = topic ? topic.label : 'all topics';
+      const body = renderAnniversaryFeed(feedFormat, {
+        title: `On this day: ${about} — the Context`,
+        description: `Anniversaries of news events in ${about}, each on the day it comes round.`,
+        feedKey: `anniversaries/${topic?.slug ?? '*'}`,
+        selfUrl: self.toString(),
+        homeUrl: link.home,
+        days: found,
+        eventUrl: link.event,
+        topicUrl: (topicSlug) => link.topicFeed(topicSlug, 'json'),
+      });
+      // The feed changes at the next local midnight; until then the same bytes (ETag from the body).
+      const nextMidnight = startOfDayIn(addDays(today, 1), timeZone).getTime();
+      const maxAge = Math.max(1, Math.floor((nextMidnight - now.getTime()) / 1000));
+      return conditionalResponse(req, {
+        body,
+        contentType: feedContentTypes[feedFormat],
+        cacheControl: `public, max-age=${maxAge}`,
+      });
+    }),
+  ];
+}
