@@ -8,7 +8,7 @@ import { ingestConfigSchema, loadConfig } from '../../shared/config';
 import { BatchedIngestStore } from '../../shared/ingest/batched-store';
 import { INGEST_METRICS, IngestTally } from '../../shared/ingest/ingest-metrics';
 import { processMessage } from '../../shared/ingest/process-message';
-import { parseEventObject } from '../../shared/parse';
+import { latestAcceptedDate, parseEventObject } from '../../shared/parse';
 import { EventsTable } from '../../shared/store/events-table';
 
 const config = loadConfig(ingestConfigSchema);
@@ -24,7 +24,11 @@ const deps = {
   }),
   s3: clients.s3,
   parse: (key: string, body: Uint8Array) =>
-    parseEventObject(key, body, { maxObjectBytes: config.MAX_OBJECT_BYTES }),
+    parseEventObject(key, body, {
+      maxObjectBytes: config.MAX_OBJECT_BYTES,
+      // The handler is the clock's edge: shared/ never reads it.
+      latestDate: latestAcceptedDate(new Date()),
+    }),
   maxObjectBytes: config.MAX_OBJECT_BYTES,
   maxReceiveCount: config.MAX_RECEIVE_COUNT,
 };

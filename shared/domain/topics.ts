@@ -54,8 +54,8 @@ export function normalizeLabel(label: string): string {
 const DECORATED = /([\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}])\p{M}+/gu;
 const NOT_WORD = /[^\p{L}\p{N}]+/gu;
 
-/** FNV-1a, 32 bit: a short stable fallback for labels with no letters or digits at all. */
-function shortHash(text: string): string {
+/** FNV-1a, 32 bit: a short stable fallback for labels (and titles) with no letters or digits at all. */
+export function shortHash(text: string): string {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i += 1) {
     hash ^= text.charCodeAt(i);
