@@ -163,6 +163,8 @@ const TEMPLATE_DATE =
 // Applied to trimmed text, without a leading `\s*`: that rescanned a long run of spaces from each space.
 const TIMESTAMP_TAIL = /(?:\d{4}-\d{2}-\d{2}[T ])?\d{0,2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})$/;
 const INVISIBLE = /[\u200b-\u200d\u2060\ufeff\u00ad]/g;
+/** Half of a UTF-16 pair without its other half (YAML's `"\uD800"` makes one): not a character, never stored. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
@@ -241,7 +243,7 @@ export function cleanText(raw: string): string {
   if (text.includes("''")) text = dropQuoteMarkers(text);
   if (text.includes('-{') || text.includes('}-'))
     text = resolveConversionMarkup(text).replace(/-\{|\}-/g, '');
-  text = text.replace(INVISIBLE, '').replace(CONTROL, ' ');
+  text = text.replace(INVISIBLE, '').replace(LONE_SURROGATE, '').replace(CONTROL, ' ');
   if (text.includes(':')) text = text.trimEnd().replace(TIMESTAMP_TAIL, '');
   if (text.includes('&#')) text = text.replace(CUT_ENTITY, '');
   if (text.includes('|')) text = text.replace(/\s*\|\s*/g, ' ');
