@@ -78,7 +78,8 @@ export function topicSlug(label: string): string {
     .toLowerCase()
     .replace(NOT_WORD, '-')
     .replace(/^-+|-+$/g, '');
-  return slug === '' ? `t-${shortHash(normalized)}` : slug;
+  // Hashed in NFKC, like the slug itself: `．．／` and `../` are one topic.
+  return slug === '' ? `t-${shortHash(normalizeLabel(normalized.normalize('NFKC')))}` : slug;
 }
 
 /** Labels normalized and deduplicated by slug, first-seen label wins, empty labels dropped. */
