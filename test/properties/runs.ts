@@ -9,8 +9,12 @@ const seed =
     : Number(process.env.FUZZ_SEED);
 
 /** fast-check parameters for one property: `defaultRuns` unless FUZZ_RUNS says otherwise, one seed per test file. */
-export function fuzzParameters<T>(name: string, defaultRuns: number): fc.Parameters<T> {
-  const numRuns = runs > 0 ? runs : defaultRuns;
+export function fuzzParameters<T>(
+  name: string,
+  defaultRuns: number,
+  { scales = true }: { scales?: boolean } = {},
+): fc.Parameters<T> {
+  const numRuns = runs > 0 && scales ? runs : defaultRuns;
   console.info(`[fuzz] ${name}: ${numRuns} runs, seed ${seed} (replay: FUZZ_SEED=${seed})`);
   return { numRuns, seed };
 }
