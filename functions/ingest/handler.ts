@@ -46,6 +46,7 @@ const recordHandler = (tally: IngestTally, batch: BatchedIngestStore) => async (
   } catch (error) {
     const next = receiveCount >= deps.maxReceiveCount ? 'the DLQ' : 'a retry';
     logger.error('transient failure', { messageId: record.messageId, receiveCount, next, error });
+    tally.retried++;
     throw error;
   }
 };
@@ -64,6 +65,7 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
     // Both counts even when zero, so the rejection-rate alarm has a denominator in every period.
     metrics.addMetric(INGEST_METRICS.processed, MetricUnit.Count, tally.processed);
     metrics.addMetric(INGEST_METRICS.rejected, MetricUnit.Count, tally.rejected);
+    metrics.addMetric(INGEST_METRICS.retried, MetricUnit.Count, tally.retried);
     metrics.publishStoredMetrics();
   }
 };
