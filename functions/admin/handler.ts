@@ -5,11 +5,14 @@ import { clients } from '../../shared/aws/clients';
 import { adminConfigSchema, loadConfig } from '../../shared/config';
 import { http } from '../../shared/http/handler';
 import { EventsTable } from '../../shared/store/events-table';
+import { RejectionQueries } from '../../shared/store/rejection-queries';
 
 const config = loadConfig(adminConfigSchema);
 const logger = new Logger({ persistentKeys: { handler: 'admin' } });
 const store = new EventsTable(clients.dynamo, config.TABLE_NAME);
 
-export const handler = http(adminRoutes(store), {
+const rejections = new RejectionQueries(clients.dynamo, config.TABLE_NAME);
+
+export const handler = http(adminRoutes(store, { rejections }), {
   logError: (error) => logger.error('unhandled error', { error }),
 });

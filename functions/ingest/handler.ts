@@ -8,7 +8,7 @@ import { ingestConfigSchema, loadConfig } from '../../shared/config';
 import { BatchedIngestStore } from '../../shared/ingest/batched-store';
 import { INGEST_METRICS, IngestTally } from '../../shared/ingest/ingest-metrics';
 import { processMessage } from '../../shared/ingest/process-message';
-import { parseEventObject } from '../../shared/parse';
+import { latestAcceptedDate, parseEventObject } from '../../shared/parse';
 import { EventsTable } from '../../shared/store/events-table';
 
 const config = loadConfig(ingestConfigSchema);
@@ -24,7 +24,11 @@ const deps = {
   }),
   s3: clients.s3,
   parse: (key: string, body: Uint8Array) =>
-    parseEventObject(key, body, { maxObjectBytes: config.MAX_OBJECT_BYTES }),
+    parseEventObject(key, body, {
+      maxObjectBytes: config.MAX_OBJECT_BYTES,
+      // The handler is the clock's edge: shared/ never reads it.
+      latestDate: latestAcceptedDate(new Date()),
+    }),
   maxObjectBytes: config.MAX_OBJECT_BYTES,
   maxReceiveCount: config.MAX_RECEIVE_COUNT,
 };
@@ -42,6 +46,7 @@ const recordHandler = (tally: IngestTally, batch: BatchedIngestStore) => async (
   } catch (error) {
     const next = receiveCount >= deps.maxReceiveCount ? 'the DLQ' : 'a retry';
     logger.error('transient failure', { messageId: record.messageId, receiveCount, next, error });
+    tally.retried++;
     throw error;
   }
 };
@@ -60,6 +65,7 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
     // Both counts even when zero, so the rejection-rate alarm has a denominator in every period.
     metrics.addMetric(INGEST_METRICS.processed, MetricUnit.Count, tally.processed);
     metrics.addMetric(INGEST_METRICS.rejected, MetricUnit.Count, tally.rejected);
+    metrics.addMetric(INGEST_METRICS.retried, MetricUnit.Count, tally.retried);
     metrics.publishStoredMetrics();
   }
 };

@@ -59,7 +59,9 @@ export type RejectionReason =
   | 'missing-date'
   | 'invalid-date'
   | 'missing-title'
-  | 'invalid-front-matter';
+  | 'invalid-front-matter'
+  /** Within the format, but beyond a size bound (shared/parse/limits.ts): too many topics, a huge label, … */
+  | 'over-limit';
 
 /** The typed outcome of parsing one object. */
 export type ParseResult =

@@ -54,8 +54,8 @@ export function normalizeLabel(label: string): string {
 const DECORATED = /([\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}])\p{M}+/gu;
 const NOT_WORD = /[^\p{L}\p{N}]+/gu;
 
-/** FNV-1a, 32 bit: a short stable fallback for labels with no letters or digits at all. */
-function shortHash(text: string): string {
+/** FNV-1a, 32 bit: a short stable fallback for labels (and titles) with no letters or digits at all. */
+export function shortHash(text: string): string {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i += 1) {
     hash ^= text.charCodeAt(i);
@@ -78,7 +78,8 @@ export function topicSlug(label: string): string {
     .toLowerCase()
     .replace(NOT_WORD, '-')
     .replace(/^-+|-+$/g, '');
-  return slug === '' ? `t-${shortHash(normalized)}` : slug;
+  // Hashed in NFKC, like the slug itself: `．．／` and `../` are one topic.
+  return slug === '' ? `t-${shortHash(normalizeLabel(normalized.normalize('NFKC')))}` : slug;
 }
 
 /** Labels normalized and deduplicated by slug, first-seen label wins, empty labels dropped. */

@@ -2,6 +2,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { problemResponse } from './problems';
 import { type HttpRequest, type HttpResponse, toRequest } from './request';
+import { assertRequestSize, withSecurityHeaders } from './security-headers';
 
 export type { HttpRequest, HttpResponse } from './request';
 
@@ -22,10 +23,12 @@ export function http(route: Route, options: HttpOptions = {}): LambdaHttpHandler
     const req = toRequest(event);
     let res: HttpResponse;
     try {
+      assertRequestSize(event);
       res = await route(req);
     } catch (error) {
       res = problemResponse(error, { instance: req.rawPath, log });
     }
+    res = withSecurityHeaders(res);
     // HEAD is answered by the GET route; the body goes, the headers stay.
     if (req.method === 'HEAD') {
       const { body: _body, ...headOnly } = res;

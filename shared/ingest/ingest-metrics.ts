@@ -8,17 +8,21 @@ export const INGEST_METRICS = {
   processed: 'ObjectsProcessed',
   /** Objects recorded as rejections: parse, size, malformed notification, retries exhausted. */
   rejected: 'ObjectsRejected',
+  /** Messages handed back to SQS for a retry (reported in batchItemFailures). */
+  retried: 'MessagesRetried',
 } as const;
 
 export interface IngestCounts {
   processed: number;
   rejected: number;
+  retried: number;
 }
 
 /** A tally that `processMessage` feeds one outcome at a time; the handler publishes it once per invocation. */
 export class IngestTally implements IngestCounts {
   processed = 0;
   rejected = 0;
+  retried = 0;
 
   count(outcome: IngestOutcome): void {
     this.processed++;

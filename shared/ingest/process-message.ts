@@ -53,6 +53,8 @@ export async function processMessage(
       outcome = await ingestObject(deps, notification);
     } catch (error) {
       const attempts = message.receiveCount ?? 0;
+      // On the object's own logger, so the line carries its key and sequencer like every other one.
+      log.warn('transient failure', { action: notification.action, receiveCount: attempts, error });
       if (attempts < deps.maxReceiveCount) throw error;
       // Objects before this one were handled in this attempt: only the rest are left unrecorded.
       const unhandled = notifications.slice(index).map(versionOf);

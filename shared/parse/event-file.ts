@@ -21,7 +21,8 @@ const SECTION_NAMES: ReadonlyArray<[RegExp, Section]> = [
   [/^(?:changes|更改|修改|版本)\s*(?:[:：].*)?$/i, 'changes'],
 ];
 const FORMATS_LINE = /^\s*formats\s*:\s*\[/i;
-const CONTEXT_LINE = /^\s*[_*]\s*(?:context|消息)\s*[:：](.*?)[_*]?\s*$/i;
+// Matched against trimmed lines, with no trailing `\s*`: `(.*?)[_*]?\s*$` rescanned trailing whitespace per character.
+const CONTEXT_LINE = /^[_*]\s*(?:context|消息)\s*[:：](.*?)[_*]?$/i;
 const DATE_IN_HEADING = /^\[\s*(\d{4}-\d{1,2}-\d{1,2})\s*\]\s*(?:\([^)]*\))?$|^(\d{4}-\d{1,2}-\d{1,2})$/;
 
 function tokenize(text: string): Token[] {
@@ -53,7 +54,7 @@ function dateOfHeading(heading: Heading): DateText | undefined {
 
 /** Labels of a `_Context: a, b_` / `_消息: a, b_` line, or undefined when the line is something else. */
 function contextLabels(text: string): string[] | undefined {
-  const match = CONTEXT_LINE.exec(text);
+  const match = CONTEXT_LINE.exec(text.trim());
   return match ? splitLabels(match[1] ?? '') : undefined;
 }
 

@@ -105,7 +105,9 @@ function buildEvent(key: string, data: FrontMatter, body: string): NewsEvent {
   const canonical = idFromCanonicalKey(key);
   // Same rule as event files: a canonical key is the identity, its date wins over the `date` field.
   const date = canonical?.date ?? data.date;
-  const slug = canonical?.slug ?? data.slug ?? slugifyTitle(data.title, lang);
+  // The cleaned title: no generator wrote these, so there is no raw form to match, and a lone surrogate or a
+  // control character in the YAML string must not reach the slug.
+  const slug = canonical?.slug ?? data.slug ?? slugifyTitle(title, lang);
   const topics =
     typeof data.topics === 'string' ? splitLabels(data.topics) : (data.topics ?? []).map(cleanText);
   const sources = new Map<string, string>();

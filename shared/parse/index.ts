@@ -3,15 +3,19 @@ import type { ParseResult } from '../domain/event';
 import { decodeObject, MAX_OBJECT_BYTES } from './decode';
 import { parseMarkdownObject } from './event-file';
 import { hasFrontMatter, parseFrontMatterObject } from './front-matter';
+import { enforceLimits } from './limits';
 
 export { MAX_OBJECT_BYTES } from './decode';
 export { type FrontMatter, frontMatterSchema } from './front-matter';
+export { latestAcceptedDate, PARSE_LIMITS } from './limits';
 export { type CanonicalRef, eventId, idFromCanonicalKey, slugifyTitle } from './slug';
 export { cleanText } from './text';
 
 export interface ParseOptions {
   /** Objects above this many bytes are rejected `too-large` unread. Default: MAX_OBJECT_BYTES (1 MiB). */
   maxObjectBytes?: number;
+  /** `YYYY-MM-DD`: events dated after it are rejected `invalid-date`. The caller's clock decides; none here. */
+  latestDate?: string;
 }
 
 /**
@@ -23,8 +27,12 @@ export interface ParseOptions {
 export function parseEventObject(
   key: string,
   body: Uint8Array | string,
-  { maxObjectBytes = MAX_OBJECT_BYTES }: ParseOptions = {},
+  { maxObjectBytes = MAX_OBJECT_BYTES, latestDate }: ParseOptions = {},
 ): ParseResult {
+  return enforceLimits(parseDecoded(key, body, maxObjectBytes), latestDate);
+}
+
+function parseDecoded(key: string, body: Uint8Array | string, maxObjectBytes: number): ParseResult {
   const decoded = decodeObject(body, maxObjectBytes);
   if (!decoded.ok) return { kind: 'rejected', reason: decoded.reason, detail: decoded.detail };
   try {

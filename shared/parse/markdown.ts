@@ -23,32 +23,23 @@ export interface MdLink {
   href: string;
 }
 
-/** Index of the `)` closing a `(` just before `from`, with nested parentheses balanced; -1 if it never closes. */
-function closingParen(line: string, from: number): number {
-  let depth = 1;
-  for (let i = from; i < line.length; i += 1) {
+/**
+ * For every `open` character in the line, the index of the `close` that balances it (nesting counted), or -1 when it
+ * never closes. One pass with a stack: scanning forward from each bracket instead would be quadratic, and a hostile
+ * line of 100,000 `[` would hold the ingest for minutes.
+ */
+function matchingPairs(line: string, open: string, close: string): Map<number, number> {
+  const matches = new Map<number, number>();
+  const stack: number[] = [];
+  for (let i = 0; i < line.length; i += 1) {
     const char = line[i];
-    if (char === '(') depth += 1;
-    else if (char === ')') {
-      depth -= 1;
-      if (depth === 0) return i;
+    if (char === open) stack.push(i);
+    else if (char === close) {
+      const opened = stack.pop();
+      if (opened !== undefined) matches.set(opened, i);
     }
   }
-  return -1;
-}
-
-/** Index of the `]` closing a `[` just before `from`, with nested brackets balanced; -1 if it never closes. */
-function closingBracket(line: string, from: number): number {
-  let depth = 1;
-  for (let i = from; i < line.length; i += 1) {
-    const char = line[i];
-    if (char === '[') depth += 1;
-    else if (char === ']') {
-      depth -= 1;
-      if (depth === 0) return i;
-    }
-  }
-  return -1;
+  return matches;
 }
 
 /** Link destination without `<...>` and without a trailing `"title"`. */
@@ -64,13 +55,16 @@ function cleanHref(inner: string): string {
 /** Every `[text](href)` in a line, left to right. Brackets nest in the text; parentheses balance in the href. */
 export function scanLinks(line: string): MdLink[] {
   const links: MdLink[] = [];
+  if (!line.includes('[')) return links;
+  const brackets = matchingPairs(line, '[', ']');
+  const parens = matchingPairs(line, '(', ')');
   let from = 0;
   while (from < line.length) {
     const open = line.indexOf('[', from);
     if (open === -1) break;
-    const close = closingBracket(line, open + 1);
+    const close = brackets.get(open) ?? -1;
     if (close !== -1 && line[close + 1] === '(') {
-      const end = closingParen(line, close + 2);
+      const end = parens.get(close + 1) ?? -1;
       if (end !== -1) {
         links.push({ text: line.slice(open + 1, close), href: cleanHref(line.slice(close + 2, end)) });
         from = end + 1;
@@ -96,11 +90,12 @@ export interface ItemLink extends MdLink {
 export function itemLink(line: string): ItemLink | undefined {
   const open = line.indexOf('[');
   if (open === -1) return undefined;
+  const parens = matchingPairs(line, '(', ')');
   let search = line.length;
   while (search > open) {
     const at = line.lastIndexOf('](', search);
     if (at <= open) return undefined;
-    const end = closingParen(line, at + 2);
+    const end = parens.get(at + 1) ?? -1;
     const target = end === -1 ? '' : line.slice(at + 2, end);
     if (end !== -1 && target.trim() !== '' && !/\s/.test(target.trim())) {
       return { text: line.slice(open + 1, at), href: cleanHref(target), tail: line.slice(end + 1) };

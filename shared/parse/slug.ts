@@ -1,5 +1,6 @@
 // Event identity: canonical keys and links → `{ date, slug }`, and slugs derived from titles as the corpus derives them.
 import type { Lang } from '../domain/event';
+import { shortHash } from '../domain/topics';
 import { isoDate } from './dates';
 
 /**
@@ -104,10 +105,18 @@ function restoreFromLabels(
  * `restoreFromLabels`); Chinese titles kept theirs.
  */
 export function slugFromHeadline(raw: string, lang: Lang, labels: readonly string[]): string {
-  if (lang === 'zh') return slugZh(raw);
+  if (lang === 'zh') return nonEmpty(slugZh(raw), raw);
   const restored = restoreFromLabels(raw, labels);
-  if (!restored) return slugEn(raw);
-  return restored.lost === 'folded' ? slugEn(restored.text) : slugEn(foldAccents(restored.text));
+  if (!restored) return nonEmpty(slugEn(raw), raw);
+  return nonEmpty(
+    restored.lost === 'folded' ? slugEn(restored.text) : slugEn(foldAccents(restored.text)),
+    raw,
+  );
+}
+
+/** A title with no letter or digit the generator kept (`!!!`, `🎉`) still needs an id: `e-<hash of the title>`. */
+function nonEmpty(slug: string, raw: string): string {
+  return slug === '' ? `e-${shortHash(raw)}` : slug;
 }
 
 /**
@@ -119,7 +128,7 @@ export function slugFromHeadline(raw: string, lang: Lang, labels: readonly strin
  * - zh: cut at 60 characters, `.` and `,` dropped, runs of anything but letters/digits/`_` → `-` (case and Han kept).
  */
 export function slugifyTitle(title: string, lang: Lang): string {
-  return lang === 'zh' ? slugZh(title) : slugEn(title);
+  return nonEmpty(lang === 'zh' ? slugZh(title) : slugEn(title), title);
 }
 
 export interface CanonicalRef {
@@ -154,13 +163,24 @@ export function parseNewsPath(keyOrLink: string): { date: string; name: string; 
   return { date, name, zh: /^\/?zh\//.test(path) };
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+const UNUSABLE_IN_SLUG = /\.\.|^\.|[\u0000-\u001f\u007f\\]/;
+
+/**
+ * A key's file name is the slug only when it is safe to put in a path and a DynamoDB key: not blank, no `..`, no
+ * leading `.`, no control character or backslash. Otherwise the key is treated as any other key (slug from title).
+ */
+function usableKeySlug(name: string): boolean {
+  return name.trim() !== '' && !UNUSABLE_IN_SLUG.test(name);
+}
+
 /**
  * `[zh/]news/YYYY/MM/D/<slug>.md` (also with a leading `/`, as a link path `/zh/news/...`, or a full URL) →
  * `{ date: 'YYYY-MM-DD', slug }`. Anything else, a day listing (`index.md`) or an impossible date → undefined.
  */
 export function idFromCanonicalKey(key: string): CanonicalRef | undefined {
   const parsed = parseNewsPath(key);
-  if (!parsed || parsed.name === 'index' || parsed.name.trim() === '') return undefined;
+  if (!parsed || parsed.name === 'index' || !usableKeySlug(parsed.name)) return undefined;
   return { date: parsed.date, slug: parsed.name };
 }
 

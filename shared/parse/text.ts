@@ -72,14 +72,46 @@ function renderTemplate(inner: string): string {
 
 const TEMPLATE = /\{\{([^{}]*)\}\}/g;
 /** `435|mi|km`: the body of a `{{convert}}` whose braces were lost. */
-const BARE_CONVERT = /(\d[\d,.]*)\|([A-Za-z°][\w°/²³]*)(?:\|[A-Za-z°][\w°/²³]*)*/g;
-/** A run of two or more citation parameters (`title = … | url = …`) dumped as text. */
-const CITATION_PARAMS = /(?:^|[\s|])[a-z][\w-]*\s*=[^|]*(?:\|\s*[a-z][\w-]*\s*=[^|]*)+/gi;
+// The look-behind starts a match only at the first digit of a run: otherwise a long digit run without `|` is
+// rescanned from each of its digits (quadratic). Every regex here must stay linear: a hostile line is 1 MB long.
+const BARE_CONVERT = /(?<![\d,.])(\d[\d,.]*)\|([A-Za-z°][\w°/²³]*)(?:\|[A-Za-z°][\w°/²³]*)*/g;
+/** Where a citation parameter (`title = …`) starts inside one `|`-separated segment. */
+const PARAM_IN_SEGMENT = /(?:^|\s)[a-z][\w-]*\s*=/i;
+const PARAM_SEGMENT = /^\s*[a-z][\w-]*\s*=/i;
+
+/**
+ * Drops each run of two or more citation parameters (`title = … | url = …`) dumped as text: from the first
+ * `name =` of a segment through every following `|` segment that is itself `name = …`. Done segment by segment: the
+ * regex it replaces (`…=[^|]*(?:\|…=[^|]*)+`) rescanned to the next `|` from every word, quadratic on long text.
+ */
+function dropCitationParams(text: string): string {
+  const segments = text.split('|');
+  const out: string[] = [];
+  for (let index = 0; index < segments.length; index += 1) {
+    const segment = segments[index] ?? '';
+    const start = PARAM_IN_SEGMENT.exec(segment);
+    let last = index;
+    while (start && PARAM_SEGMENT.test(segments[last + 1] ?? '')) last += 1;
+    if (!start || last === index) {
+      out.push(index === 0 ? segment : `|${segment}`);
+      continue;
+    }
+    // The run begins at the whitespace before the name, or at the `|` before the segment when it starts there.
+    const kept = segment.slice(0, start.index);
+    out.push(
+      index === 0 || start.index > 0 || /^\s/.test(segment) ? `${index === 0 ? '' : '|'}${kept} ` : ' ',
+    );
+    index = last;
+  }
+  return out.join('');
+}
 /**
  * A URL, or a piece of one the generator cut apart (`:--web.archive.org-web-2019…-https:--…`): a token holding `://`,
  * `:--` or the archive host. The lookahead finds the marker, then the token is taken whole, so nothing backtracks.
  */
-const URL_PIECE = String.raw`(?=[^\s[\]]*(?::(?:\/\/|--)|web\.archive\.org))[^\s[\]]+`;
+// The marker is looked for in the token's first 64 characters only (it comes right after the scheme): an unbounded
+// look-ahead rescanned a long token from every `url=` in it, quadratic on hostile text.
+const URL_PIECE = String.raw`(?=[^\s[\]]{0,64}?(?::(?:\/\/|--)|web\.archive\.org))[^\s[\]]+`;
 /** A citation's `url=` (or `archive-url=`) and every URL piece after it, up to the first word that is not one. */
 const URL_PARAM = String.raw`\b(?:archive-?)?url\s*=`;
 /**
@@ -100,10 +132,12 @@ function dropCitationUrls(text: string): string {
 }
 /** A numeric entity cut off by truncation at the very end (`Syria&#...`). */
 const CUT_ENTITY = /&#x?[0-9a-f]*(?=(?:\.{3}|…)?$)/i;
-const EXTERNAL_LINK = /\[(?:(?:https?|ftp):(?:\/\/|--)|\/\/)[^\s\]]*(?:\s+([^\]]*))?\]/gi;
+// Link and wiki-link bodies never hold `[`: a match cannot run past the next opening bracket, so it stays linear.
+const EXTERNAL_LINK = /\[(?:(?:https?|ftp):(?:\/\/|--)|\/\/)[^\s[\]]*(?:\s+([^[\]]*))?\]/gi;
 const UNTERMINATED_LINK = /\[?(?:https?|ftp):(?:\/\/|--)\S*/gi;
-const WIKI_LINK = /\[\[(?:[^\]|]*\|)?([^\]]*)\]\]/g;
-const REF = /<ref\b[^>]*\/>|<ref\b[^>]*>[\s\S]*?<\/ref\s*>/gi;
+const WIKI_LINK = /\[\[(?:[^[\]|]*\|)?([^[\]]*)\]\]/g;
+const REF_OPEN = /<ref\b[^<>]*>/gi;
+const REF_CLOSE = /<\/ref\s*>/gi;
 const REF_TO_END = /<ref\b[\s\S]*$/i;
 const COMMENT = /<!--[\s\S]*?(?:-->|$)/g;
 const TAG = /<\/?([A-Za-z][A-Za-z0-9]*)\b[^<>]*>/g;
@@ -126,8 +160,11 @@ const QUOTE_RUN = /'{2,}/g;
 const TEMPLATE_DATE =
   /\s*\bdate\s*=\s*(?:\p{L}+\s+\d{4}|\d{4}年\d{1,2}月|\d{4}-\d{2}(?:-\d{2})?)?(?=$|\s|[)\]，。,.;])/gu;
 /** A timestamp tail glued to the text by the generator (`…舉行。:43:02+00:00`). */
-const TIMESTAMP_TAIL = /\s*(?:\d{4}-\d{2}-\d{2}[T ])?\d{0,2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})\s*$/;
+// Applied to trimmed text, without a leading `\s*`: that rescanned a long run of spaces from each space.
+const TIMESTAMP_TAIL = /(?:\d{4}-\d{2}-\d{2}[T ])?\d{0,2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})$/;
 const INVISIBLE = /[\u200b-\u200d\u2060\ufeff\u00ad]/g;
+/** Half of a UTF-16 pair without its other half (YAML's `"\uD800"` makes one): not a character, never stored. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
@@ -155,11 +192,31 @@ function dropQuoteMarkers(text: string): string {
   });
 }
 
+/**
+ * `<ref …/>` and `<ref …>…</ref>` removed, in one pass: after an opening tag the closing one is searched once, and
+ * when there is none the scan stops (REF_TO_END drops the rest), so nothing is rescanned.
+ */
+function dropRefs(text: string): string {
+  let out = '';
+  let copied = 0;
+  REF_OPEN.lastIndex = 0;
+  for (let open = REF_OPEN.exec(text); open !== null; open = REF_OPEN.exec(text)) {
+    let end = REF_OPEN.lastIndex;
+    if (!open[0].endsWith('/>')) {
+      REF_CLOSE.lastIndex = end;
+      if (REF_CLOSE.exec(text) === null) break;
+      end = REF_CLOSE.lastIndex;
+    }
+    out += text.slice(copied, open.index);
+    copied = end;
+    REF_OPEN.lastIndex = end;
+  }
+  return out + text.slice(copied);
+}
+
 function stripHtml(text: string): string {
   if (!text.includes('<')) return text;
-  return text
-    .replace(COMMENT, '')
-    .replace(REF, '')
+  return dropRefs(text.replace(COMMENT, ''))
     .replace(REF_TO_END, '')
     .replace(TAG, (_tag, name: string) => (BLOCK_TAGS.has(name.toLowerCase()) ? ' ' : ''));
 }
@@ -182,12 +239,12 @@ export function cleanText(raw: string): string {
   }
   if (text.includes('//') || text.includes(':--')) text = text.replace(UNTERMINATED_LINK, ' ');
   if (text.includes('|')) text = text.replace(BARE_CONVERT, '$1 $2');
-  if (text.includes('=')) text = text.replace(CITATION_PARAMS, ' ').replace(TEMPLATE_DATE, '');
+  if (text.includes('=')) text = dropCitationParams(text).replace(TEMPLATE_DATE, '');
   if (text.includes("''")) text = dropQuoteMarkers(text);
   if (text.includes('-{') || text.includes('}-'))
     text = resolveConversionMarkup(text).replace(/-\{|\}-/g, '');
-  text = text.replace(INVISIBLE, '').replace(CONTROL, ' ');
-  if (text.includes(':')) text = text.replace(TIMESTAMP_TAIL, '');
+  text = text.replace(INVISIBLE, '').replace(LONE_SURROGATE, '').replace(CONTROL, ' ');
+  if (text.includes(':')) text = text.trimEnd().replace(TIMESTAMP_TAIL, '');
   if (text.includes('&#')) text = text.replace(CUT_ENTITY, '');
   if (text.includes('|')) text = text.replace(/\s*\|\s*/g, ' ');
   return text

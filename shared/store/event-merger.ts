@@ -22,6 +22,7 @@ import {
   itemKeys,
   type PendingWrites,
 } from './keys';
+import { retrying } from './retrying';
 import type { TopicIndex } from './topic-index';
 import { conditionalWrite } from './writes';
 
@@ -279,24 +280,29 @@ export class EventMerger {
       await this.topics.apply(
         merges.map(({ item, pending }) => ({ event: item, served: eventOf(item), pending })),
       );
+    // From here the counters are applied: a marker left in place would have them applied again, so its
+    // clearing is pushed through transient faults.
+    const { retry } = this.options;
     if (journal) {
-      await this.client.send(
-        new DeleteCommand({ TableName: this.tableName, Key: itemKeys.journal(journal) }),
+      await retrying(retry, () =>
+        this.client.send(new DeleteCommand({ TableName: this.tableName, Key: itemKeys.journal(journal) })),
       );
       return;
     }
     await Promise.all(
       merges.map(({ item, pending }) =>
-        conditionalWrite(
-          this.client,
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: itemKeys.event(item.id),
-            UpdateExpression: 'REMOVE pending',
-            ConditionExpression: 'pending.#token = :token',
-            ExpressionAttributeNames: { '#token': 'token' },
-            ExpressionAttributeValues: { ':token': pending.token },
-          }),
+        retrying(retry, () =>
+          conditionalWrite(
+            this.client,
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: itemKeys.event(item.id),
+              UpdateExpression: 'REMOVE pending',
+              ConditionExpression: 'pending.#token = :token',
+              ExpressionAttributeNames: { '#token': 'token' },
+              ExpressionAttributeValues: { ':token': pending.token },
+            }),
+          ),
         ),
       ),
     );

@@ -63,14 +63,30 @@ export class TopicIndex {
         .at(-1) ?? '';
     // Entries land before the counters move, so a feed never counts an entry it can't show.
     await batchWrite(this.client, this.tableName, requests, this.retry);
-    await Promise.all([
-      ...[...deltas].map(([slug, { delta, label }]) => this.count(slug, delta, at, label)),
+    const counters = [
+      ...[...deltas].map(([slug, { delta, label }]) => ({
+        add: () => this.count(slug, delta, at, label),
+        undo: () => this.count(slug, -delta, at),
+      })),
+      ...(events !== 0
+        ? [{ add: () => this.countEvents(events), undo: () => this.countEvents(-events) }]
+        : []),
+    ];
+    const [touchedResult, ...added] = await Promise.allSettled([
       this.touch(
         [...touched].filter((slug) => !deltas.has(slug)),
         at,
       ),
-      ...(events !== 0 ? [this.countEvents(events)] : []),
+      ...counters.map((counter) => counter.add()),
     ]);
+    const failed = [touchedResult, ...added].find((result) => result?.status === 'rejected');
+    if (failed?.status !== 'rejected') return;
+    // The `ADD`s are not idempotent and the marker stays, so the retry applies every delta again: the ones that
+    // went through are taken back first, or a throttled counter would leave the others counted twice.
+    await Promise.allSettled(
+      counters.filter((_, index) => added[index]?.status === 'fulfilled').map((counter) => counter.undo()),
+    );
+    throw failed.reason;
   }
 
   private async count(slug: string, delta: number, at: string, label?: string): Promise<void> {

@@ -163,6 +163,8 @@ describe('ingest handler on a failing message', () => {
         }),
         [INGEST_METRICS.processed]: 2,
         [INGEST_METRICS.rejected]: 1,
+        // The exhausted message is still handed back (to go to the DLQ): one retried message.
+        [INGEST_METRICS.retried]: 1,
       }),
     ]);
   });

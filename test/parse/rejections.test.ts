@@ -68,8 +68,9 @@ describe('parseEventObject: rejections', () => {
 
   it('accepts an object of exactly MAX_OBJECT_BYTES', () => {
     // Prepare
-    const head = '### [2020-01-1](/news/2020/01/1/index.md)\n\n# Padded headline\n\n';
-    const body = head + 'x'.repeat(MAX_OBJECT_BYTES - head.length);
+    // The padding is an HTML comment, dropped from the description: an event itself is bounded (PARSE_LIMITS).
+    const head = '### [2020-01-1](/news/2020/01/1/index.md)\n\n# Padded headline\n\n<!--';
+    const body = `${head}${'x'.repeat(MAX_OBJECT_BYTES - head.length - 3)}-->`;
 
     // Act
     const result = parseEventObject('incoming/exact.md', body);
@@ -79,9 +80,9 @@ describe('parseEventObject: rejections', () => {
   });
 
   it('takes its size limit from the caller: 2 MiB lets a 1.5 MiB event file through, the default does not', () => {
-    // Prepare: a valid event file whose description paragraph pads it to 1.5 MiB.
-    const head = '### [2020-01-1](/news/2020/01/1/index.md)\n\n# A long report is filed\n\n';
-    const tail = '\n\n### Sources:\n\n1. [Herald](https://herald.example/report)\n';
+    // Prepare: a valid event file whose comment pads it to 1.5 MiB (dropped from the description, which is bounded).
+    const head = '### [2020-01-1](/news/2020/01/1/index.md)\n\n# A long report is filed\n\n<!--';
+    const tail = '-->\n\n### Sources:\n\n1. [Herald](https://herald.example/report)\n';
     const size = 1_572_864;
     const body = new TextEncoder().encode(head + ''.padEnd(size - head.length - tail.length, 'word ') + tail);
 
