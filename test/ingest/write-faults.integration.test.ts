@@ -17,7 +17,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EventsTable } from '../../shared/store/events-table';
 import { type IngestRig, startIngestRig } from '../support/local-aws';
-import { s3Message, sqsEvent } from '../support/sqs';
+import { redelivered, s3Message, sqsEvent } from '../support/sqs';
 
 type WriteCommand =
   | typeof PutCommand
@@ -64,10 +64,6 @@ function eventFile(date: string, topic: string): string {
 async function upload(key: string, body: string): Promise<SQSRecord> {
   await rig.s3.client.send(new PutObjectCommand({ Bucket: rig.s3.bucket, Key: key, Body: body }));
   return s3Message({ key, sequencer: '0A', size: Buffer.byteLength(body), messageId: key });
-}
-
-function retryOf(record: SQSRecord, receiveCount: number): SQSRecord {
-  return { ...record, attributes: { ...record.attributes, ApproximateReceiveCount: String(receiveCount) } };
 }
 
 /** Passes every write through to dynalite, calling `intercept` first; it may throw or answer instead. */
@@ -176,7 +172,7 @@ async function faultAt(fault: FaultName, step: number, target: string): Promise<
     // after it, as SQS's visibility timeout and backoff would make it.
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(Date.now() + 5 * 60_000 * attempts);
-    failed = (await rig.handler(sqsEvent([retryOf(record, attempts)]))).batchItemFailures.length > 0;
+    failed = (await rig.handler(sqsEvent([redelivered(record, attempts)]))).batchItemFailures.length > 0;
     vi.useRealTimers();
   }
 

@@ -66,21 +66,46 @@ export function sqsEvent(records: SQSRecord[]): SQSEvent {
   return { Records: records };
 }
 
+/** The same message received once more, as SQS redelivers it after its visibility timeout. */
+export function redelivered(record: SQSRecord, receiveCount: number): SQSRecord {
+  return { ...record, attributes: { ...record.attributes, ApproximateReceiveCount: String(receiveCount) } };
+}
+
 /**
  * Delivers messages to a handler as an SQS event source does: batches of `batchSize`, `concurrency`
- * invocations at once. Returns the message ids the handler reported as failed.
+ * invocations at once. A message the handler reports as failed is received again, up to `maxReceives`
+ * times in all (the queue's maxReceiveCount); `onRedelivery` hears each round's ids. Returns the message
+ * ids that failed on their last receive.
  */
 export async function deliverInBatches(
   handler: (event: SQSEvent) => Promise<SQSBatchResponse>,
   messages: SQSRecord[],
-  { batchSize = 10, concurrency = 4 }: { batchSize?: number; concurrency?: number } = {},
+  {
+    batchSize = 10,
+    concurrency = 4,
+    maxReceives = 1,
+    onRedelivery,
+  }: {
+    batchSize?: number;
+    concurrency?: number;
+    maxReceives?: number;
+    onRedelivery?: (ids: string[]) => void;
+  } = {},
 ): Promise<string[]> {
-  const batches: SQSRecord[][] = [];
-  for (let i = 0; i < messages.length; i += batchSize) batches.push(messages.slice(i, i + batchSize));
-  const failures: string[] = [];
-  await runPool(batches, concurrency, async (batch) => {
-    const response = await handler(sqsEvent(batch));
-    failures.push(...response.batchItemFailures.map((failure) => failure.itemIdentifier));
-  });
+  let pending = messages;
+  let failures: string[] = [];
+  for (let receive = 1; receive <= maxReceives && pending.length > 0; receive++) {
+    if (receive > 1) onRedelivery?.(pending.map((record) => record.messageId));
+    const batches: SQSRecord[][] = [];
+    for (let i = 0; i < pending.length; i += batchSize)
+      batches.push(pending.slice(i, i + batchSize).map((record) => redelivered(record, receive)));
+    failures = [];
+    await runPool(batches, concurrency, async (batch) => {
+      const response = await handler(sqsEvent(batch));
+      failures.push(...response.batchItemFailures.map((failure) => failure.itemIdentifier));
+    });
+    const failed = new Set(failures);
+    pending = pending.filter((record) => failed.has(record.messageId));
+  }
   return failures;
 }
