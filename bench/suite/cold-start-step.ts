@@ -8,13 +8,23 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { PROJECT_BUNDLING, PROJECT_RUNTIME } from '../../infra/constructs/project-function';
 import { repoRoot } from '../../infra/stacks/config';
+import { newSealingKeyPair } from '../../shared/subscriptions/secrets';
 import { type Figure, pairedFigure } from './figures';
 import type { Plan } from './modes';
 import { progress } from './progress';
 
-/** What the handlers' config needs at init (as the stacks set it); nothing here reaches AWS. */
+const sealingKeys = newSealingKeyPair();
+
+/**
+ * What the handlers' config needs at init (as the stacks set it, webhook sealing keys included, so the
+ * keys are parsed at init as in AWS); nothing here reaches AWS.
+ */
 const functionEnv = {
   TABLE_NAME: 'bench-events',
+  PUBLIC_BASE_URL: 'https://feeds.example.com',
+  DELIVERY_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/bench-deliveries',
+  WEBHOOK_SEALING_PRIVATE_KEY: sealingKeys.privateKeyPem,
+  WEBHOOK_SEALING_PUBLIC_KEY: sealingKeys.publicKeyPem,
   MAX_RECEIVE_COUNT: '4',
   CURSOR_KEY: 'bench-cursor-key-not-a-secret-000000000',
   TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:bench',
