@@ -182,7 +182,7 @@ export async function storesStep(plan: Plan): Promise<Figure[]> {
       // Warm-up: JIT, connection pools, dynalite's caches.
       for (const route of routes) {
         const { url, headers } = requestOf(stack, route);
-        for (let i = 0; i < 20; i++) await get(url, headers);
+        for (let i = 0; i < plan.warmupRequests; i++) await get(url, headers);
       }
       const rounds = new Map<string, { route: Timing[]; floor: Timing[] }>();
       const bar = progress(`latency @${label}`, plan.latencyRounds * routes.length);
