@@ -39,7 +39,8 @@ export function planFor(args: readonly string[]): Plan {
       latencyRequests: 20,
       latencyRounds: 3,
       naiveRepeats: 2,
-      coldStartRuns: 20,
+      // 6 bundles × 10 fresh processes; the default's 20 took 25-40 s of a loaded machine's 3 minutes.
+      coldStartRuns: 10,
       loadSeconds: 3,
     };
   }
