@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { localNotifier, prepareDeliveryEnvironment } from '../infra/local/notifier';
 import { localCredentials, localRegion } from '../infra/local/services';
 import { loadConfig } from '../shared/config';

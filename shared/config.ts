@@ -1,5 +1,5 @@
 // Configuration, read once from the environment, typed and validated so a bad deploy fails at cold start.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

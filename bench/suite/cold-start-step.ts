@@ -5,16 +5,26 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { build, type Metafile } from 'esbuild';
 import { PROJECT_BUNDLING, PROJECT_RUNTIME } from '../../infra/constructs/project-function';
 import { repoRoot } from '../../infra/stacks/config';
+import { newSealingKeyPair } from '../../shared/subscriptions/secrets';
 import { type Figure, pairedFigure } from './figures';
 import type { Plan } from './modes';
 import { progress } from './progress';
 
-/** What the handlers' config needs at init (as the stacks set it); nothing here reaches AWS. */
+const sealingKeys = newSealingKeyPair();
+
+/**
+ * What the handlers' config needs at init (as the stacks set it, webhook sealing keys included, so the
+ * keys are parsed at init as in AWS); nothing here reaches AWS.
+ */
 const functionEnv = {
   TABLE_NAME: 'bench-events',
+  PUBLIC_BASE_URL: 'https://feeds.example.com',
+  DELIVERY_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/bench-deliveries',
+  WEBHOOK_SEALING_PRIVATE_KEY: sealingKeys.privateKeyPem,
+  WEBHOOK_SEALING_PUBLIC_KEY: sealingKeys.publicKeyPem,
   MAX_RECEIVE_COUNT: '4',
   CURSOR_KEY: 'bench-cursor-key-not-a-secret-000000000',
   TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:bench',
@@ -28,9 +38,13 @@ const functionEnv = {
 
 const MB = 1024 * 1024;
 
-async function bundle(entry: string, outfile: string): Promise<number> {
+/** Bundles `entry` as the stack does; its size in bytes, and esbuild's metafile (which input left what). */
+export async function bundleFunction(
+  entry: string,
+  outfile: string,
+): Promise<{ bytes: number; metafile: Metafile }> {
   const runtimeMajor = /nodejs(\d+)/.exec(PROJECT_RUNTIME.name)?.[1];
-  await build({
+  const { metafile } = await build({
     entryPoints: [entry],
     absWorkingDir: repoRoot,
     bundle: true,
@@ -43,9 +57,14 @@ async function bundle(entry: string, outfile: string): Promise<number> {
     sourcesContent: PROJECT_BUNDLING.sourcesContent,
     mainFields: PROJECT_BUNDLING.mainFields,
     banner: { js: PROJECT_BUNDLING.banner },
+    metafile: true,
     logLevel: 'error',
   });
-  return statSync(outfile).size;
+  return { bytes: statSync(outfile).size, metafile };
+}
+
+async function bundle(entry: string, outfile: string): Promise<number> {
+  return (await bundleFunction(entry, outfile)).bytes;
 }
 
 /** Milliseconds to import the bundle in a fresh process, source maps on as the stack's NODE_OPTIONS sets. */

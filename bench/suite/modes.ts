@@ -11,7 +11,8 @@ export interface Plan {
   parseRounds: number;
   ingestFiles: number;
   ingestRepeats: number;
-  /** Sequential requests per route per round, and rounds. */
+  /** Sequential requests per route per round (after `warmupRequests` unmeasured ones), and rounds. */
+  warmupRequests: number;
   latencyRequests: number;
   latencyRounds: number;
   /** Scans of the naive peer per size. */
@@ -33,11 +34,14 @@ export function planFor(args: readonly string[]): Plan {
       sizes: [10_000],
       parseRounds: 3,
       ingestFiles: 240,
-      latencyRequests: 40,
+      // 12 routes, each with its floor: 3 × 20 sequential requests keep the latency pass near 30 s.
+      warmupRequests: 10,
+      latencyRequests: 20,
       latencyRounds: 3,
-      naiveRepeats: 3,
-      coldStartRuns: 20,
-      loadSeconds: 4,
+      naiveRepeats: 2,
+      // 6 bundles × 10 fresh processes; the default's 20 took 25-40 s of a loaded machine's 3 minutes.
+      coldStartRuns: 10,
+      loadSeconds: 3,
     };
   }
   return {
@@ -45,6 +49,7 @@ export function planFor(args: readonly string[]): Plan {
     sizes: mode === 'full' ? [10_000, 100_000, 1_000_000] : [10_000, 100_000],
     parseRounds: 7,
     ingestFiles: 900,
+    warmupRequests: 20,
     latencyRequests: 60,
     latencyRounds: 5,
     naiveRepeats: 3,

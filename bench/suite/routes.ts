@@ -6,15 +6,16 @@ import type { Subjects } from './subjects';
 export type Floor =
   | { kind: 'topic'; slug: string; limit: number }
   | { kind: 'month-day'; monthDay: string; limit: number }
+  /** The month-days an anniversary feed reads (one Query each, at once), of one topic or of all. */
+  | { kind: 'month-days'; monthDays: string[]; topic?: string; limit: number }
+  | { kind: 'event'; id: string; limit: 1 }
   | { kind: 'topic-list'; limit: number };
 
 export interface LatencyRoute {
   name: string;
   path: string;
-  /** Pages (issue 9) are asked for as HTML; until they are served the route answers JSON or 404. */
+  /** Pages are asked for as HTML (the same paths answer JSON otherwise). */
   accept?: 'text/html';
-  /** What to measure instead while the HTML page is not served (then the output says so). */
-  standIn?: string;
   floor: Floor;
   /** p50 within 2× the floor, and flat as the store grows (the issue's targets). */
   targeted: boolean;
@@ -22,13 +23,30 @@ export interface LatencyRoute {
 
 const FEED = 50;
 const LIST = 100;
+/** An anniversary feed's default: the last 7 delivery days, at most 200 items (shared/api/anniversary-routes.ts). */
+const ANNIVERSARY_DAYS = 7;
+const ANNIVERSARY_ITEMS = 200;
 const enc = encodeURIComponent;
 
-export function latencyRoutes(s: Subjects): LatencyRoute[] {
+/** The month-days (MM-DD) of the `count` days up to `today` (UTC), newest first: what an anniversary feed reads. */
+export function lastMonthDays(today: Date, count: number): string[] {
+  return Array.from({ length: count }, (_, back) =>
+    new Date(today.getTime() - back * 86_400_000).toISOString().slice(5, 10),
+  );
+}
+
+export function latencyRoutes(s: Subjects, today: Date): LatencyRoute[] {
   const hot = s.hotTopic.slug;
   const cold = s.coldTopic.slug;
   const topicFloor = (slug: string): Floor => ({ kind: 'topic', slug, limit: FEED });
   const dayFloor = (monthDay: string): Floor => ({ kind: 'month-day', monthDay, limit: FEED });
+  const monthDays = lastMonthDays(today, ANNIVERSARY_DAYS);
+  const anniversaryFloor = (topic?: string): Floor => ({
+    kind: 'month-days',
+    monthDays,
+    ...(topic === undefined ? {} : { topic }),
+    limit: ANNIVERSARY_ITEMS,
+  });
   return [
     {
       name: 'topic feed (hot)',
@@ -58,7 +76,6 @@ export function latencyRoutes(s: Subjects): LatencyRoute[] {
       name: 'topic page (hot)',
       path: `/topics/${enc(hot)}`,
       accept: 'text/html',
-      standIn: `/topics/${enc(hot)}/feed.json`,
       floor: topicFloor(hot),
       targeted: false,
     },
@@ -66,8 +83,40 @@ export function latencyRoutes(s: Subjects): LatencyRoute[] {
       name: 'topic page (cold)',
       path: `/topics/${enc(cold)}`,
       accept: 'text/html',
-      standIn: `/topics/${enc(cold)}/feed.json`,
       floor: topicFloor(cold),
+      targeted: false,
+    },
+    {
+      name: 'on this day page (hot)',
+      path: `/on-this-day/${s.hotMonthDay.monthDay}`,
+      accept: 'text/html',
+      floor: dayFloor(s.hotMonthDay.monthDay),
+      targeted: false,
+    },
+    {
+      name: 'event page',
+      path: `/events/${s.hotEvent.id}`,
+      accept: 'text/html',
+      floor: { kind: 'event', id: s.hotEvent.id, limit: 1 },
+      targeted: false,
+    },
+    {
+      name: 'home page',
+      path: '/',
+      accept: 'text/html',
+      floor: { kind: 'topic-list', limit: LIST },
+      targeted: false,
+    },
+    {
+      name: 'anniversary feed (all)',
+      path: '/on-this-day/feed.rss',
+      floor: anniversaryFloor(),
+      targeted: false,
+    },
+    {
+      name: 'anniversary feed (hot)',
+      path: `/on-this-day/feed.rss?topic=${enc(hot)}`,
+      floor: anniversaryFloor(hot),
       targeted: false,
     },
     { name: 'topic list', path: '/topics', floor: { kind: 'topic-list', limit: LIST }, targeted: false },
@@ -77,20 +126,19 @@ export function latencyRoutes(s: Subjects): LatencyRoute[] {
 const html = { accept: 'text/html' };
 
 /** Load scenarios; `etags` (path → ETag) turns half of the mix into conditional requests answered 304. */
-export function loadScenarios(
-  s: Subjects,
-  pagePath: (path: string) => string,
-  etags: Map<string, string>,
-): LoadScenario[] {
+export function loadScenarios(s: Subjects, etags: Map<string, string>): LoadScenario[] {
   const formats = ['atom', 'rss', 'json'];
-  const feeds = s.topicSample.map((slug, i) => ({ path: `/topics/${enc(slug)}/feed.${formats[i % 3]}` }));
+  const feeds = [
+    ...s.topicSample.map((slug, i) => ({ path: `/topics/${enc(slug)}/feed.${formats[i % 3]}` })),
+    { path: '/on-this-day/feed.rss' },
+    ...s.topicSample.slice(0, 5).map((slug) => ({ path: `/on-this-day/feed.rss?topic=${enc(slug)}` })),
+  ];
   const days = s.monthDaySample.map((monthDay) => ({ path: `/on-this-day/${monthDay}` }));
   const pages = [
-    { path: pagePath('/'), headers: html },
-    ...s.topicSample.slice(0, 10).map((slug) => ({ path: pagePath(`/topics/${enc(slug)}`), headers: html })),
-    ...s.monthDaySample
-      .slice(0, 5)
-      .map((monthDay) => ({ path: pagePath(`/on-this-day/${monthDay}`), headers: html })),
+    { path: '/', headers: html },
+    ...s.topicSample.slice(0, 10).map((slug) => ({ path: `/topics/${enc(slug)}`, headers: html })),
+    ...s.monthDaySample.slice(0, 5).map((monthDay) => ({ path: `/on-this-day/${monthDay}`, headers: html })),
+    { path: `/events/${s.hotEvent.id}`, headers: html },
   ];
   const mix = [...feeds, ...days, ...pages, { path: '/topics' }].flatMap((request: LoadRequest) => {
     const etag = etags.get(request.path);

@@ -11,10 +11,10 @@ import { runInNewContext } from 'node:vm';
 import { gzipSync } from 'node:zlib';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { localCredentials, localRegion } from '../../infra/local/services';
 import { type LocalStack, startLocalStack } from '../../infra/local/stack';
-import { monthDayPartition, TOPICS_PARTITION, topicPartition } from '../../shared/store/keys';
+import { itemKeys, monthDayPartition, TOPICS_PARTITION, topicPartition } from '../../shared/store/keys';
 import { tableSchema } from '../../shared/store/table-schema';
 import { quietStackOptions } from '../../test/support/local-stack';
 import type { LoadResult } from '../load';
@@ -73,50 +73,76 @@ async function get(url: string, headers: Record<string, string> = {}) {
 
 function floorQuery(client: DynamoDBDocumentClient, floor: Floor, thisYear: string): () => Promise<unknown> {
   const { partitionKey: PK, monthDayIndex } = tableSchema;
-  const query: {
-    KeyConditionExpression: string;
-    Names: Record<string, string>;
-    Values: Record<string, string>;
-  } =
-    floor.kind === 'topic'
-      ? {
-          KeyConditionExpression: '#pk = :pk',
-          Names: { '#pk': PK },
-          Values: { ':pk': topicPartition(floor.slug) },
-        }
-      : floor.kind === 'topic-list'
-        ? { KeyConditionExpression: '#pk = :pk', Names: { '#pk': PK }, Values: { ':pk': TOPICS_PARTITION } }
-        : {
-            KeyConditionExpression: '#pk = :pk AND #sk < :year',
-            Names: { '#pk': monthDayIndex.partitionKey, '#sk': monthDayIndex.sortKey },
-            Values: { ':pk': monthDayPartition(floor.monthDay), ':year': thisYear },
-          };
-  const command = new QueryCommand({
-    TableName: TABLE,
-    ...(floor.kind === 'month-day' ? { IndexName: monthDayIndex.name } : {}),
-    KeyConditionExpression: query.KeyConditionExpression,
-    ExpressionAttributeNames: query.Names,
-    ExpressionAttributeValues: query.Values,
-    ScanIndexForward: floor.kind === 'topic-list',
-    Limit: floor.limit,
-  });
-  return () => client.send(command);
+  const monthDayQuery = (partition: string, limit: number) =>
+    new QueryCommand({
+      TableName: TABLE,
+      IndexName: monthDayIndex.name,
+      KeyConditionExpression: '#pk = :pk AND #sk < :year',
+      ExpressionAttributeNames: { '#pk': monthDayIndex.partitionKey, '#sk': monthDayIndex.sortKey },
+      ExpressionAttributeValues: { ':pk': partition, ':year': thisYear },
+      ScanIndexForward: false,
+      Limit: limit,
+    });
+  const partitionQuery = (partition: string, limit: number, newestFirst: boolean) =>
+    new QueryCommand({
+      TableName: TABLE,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': PK },
+      ExpressionAttributeValues: { ':pk': partition },
+      ScanIndexForward: !newestFirst,
+      Limit: limit,
+    });
+  switch (floor.kind) {
+    case 'topic': {
+      const command = partitionQuery(topicPartition(floor.slug), floor.limit, true);
+      return () => client.send(command);
+    }
+    case 'topic-list': {
+      const command = partitionQuery(TOPICS_PARTITION, floor.limit, false);
+      return () => client.send(command);
+    }
+    case 'month-day': {
+      const command = monthDayQuery(monthDayPartition(floor.monthDay), floor.limit);
+      return () => client.send(command);
+    }
+    case 'month-days': {
+      const commands = floor.monthDays.map((monthDay) =>
+        monthDayQuery(monthDayPartition(monthDay, floor.topic), floor.limit),
+      );
+      return () => Promise.all(commands.map((command) => client.send(command)));
+    }
+    case 'event': {
+      const command = new GetCommand({ TableName: TABLE, Key: itemKeys.event(floor.id) });
+      return () => client.send(command);
+    }
+  }
 }
 
-/** The URL and headers a route is measured with: its JSON stand-in while its HTML page is not served. */
-function requestOf(stack: LocalStack, route: LatencyRoute, html: Map<string, boolean>) {
-  const asHtml = html.get(route.name) === true;
+/** The floor's name in the table. */
+function floorName(floor: Floor): string {
+  if (floor.kind === 'event') return 'raw GetItem of the event';
+  if (floor.kind === 'month-days') return `${floor.monthDays.length} raw Queries at once`;
+  return 'raw Query, same page size';
+}
+
+/** What a route's floor is, for the figure's `how`. */
+function floorWords(floor: Floor): string {
+  switch (floor.kind) {
+    case 'month-days':
+      return `${floor.monthDays.length} raw Queries at once (month-days ${floor.monthDays.join(', ')}${floor.topic ? ` of the topic` : ''}, ${floor.limit} items each)`;
+    case 'event':
+      return 'raw GetItems of the event item';
+    default:
+      return `raw Queries of the same page size (${floor.limit})`;
+  }
+}
+
+/** The URL and headers a route is measured with: pages as HTML, as a browser asks for them. */
+function requestOf(stack: LocalStack, route: LatencyRoute) {
   return {
-    url: `${stack.baseUrl}${route.accept && !asHtml && route.standIn ? route.standIn : route.path}`,
-    headers: asHtml ? { accept: 'text/html' } : ({} as Record<string, string>),
+    url: `${stack.baseUrl}${route.path}`,
+    headers: route.accept ? { accept: route.accept } : ({} as Record<string, string>),
   };
-}
-
-/** A page route asked for as HTML answers HTML once issue 9 is in; until then its JSON stand-in is measured. */
-async function servesHtml(stack: LocalStack, route: LatencyRoute): Promise<boolean> {
-  const response = await fetch(`${stack.baseUrl}${route.path}`, { headers: { accept: 'text/html' } });
-  await response.arrayBuffer();
-  return response.status === 200 && (response.headers.get('content-type') ?? '').startsWith('text/html');
 }
 
 export async function storesStep(plan: Plan): Promise<Figure[]> {
@@ -151,20 +177,18 @@ export async function storesStep(plan: Plan): Promise<Figure[]> {
       process.stderr.write(
         `  ${label}: hot topic ${subjects.hotTopic.slug} (${subjects.hotTopic.events}), cold ${subjects.coldTopic.slug} (${subjects.coldTopic.events}); on this day hot ${subjects.hotMonthDay.monthDay} (${subjects.hotMonthDay.events}), cold ${subjects.coldMonthDay.monthDay} (${subjects.coldMonthDay.events})\n`,
       );
-      const routes = latencyRoutes(subjects);
-      const html = new Map<string, boolean>();
-      for (const route of routes) if (route.accept) html.set(route.name, await servesHtml(stack, route));
+      const routes = latencyRoutes(subjects, new Date());
 
       // Warm-up: JIT, connection pools, dynalite's caches.
       for (const route of routes) {
-        const { url, headers } = requestOf(stack, route, html);
-        for (let i = 0; i < 20; i++) await get(url, headers);
+        const { url, headers } = requestOf(stack, route);
+        for (let i = 0; i < plan.warmupRequests; i++) await get(url, headers);
       }
       const rounds = new Map<string, { route: Timing[]; floor: Timing[] }>();
       const bar = progress(`latency @${label}`, plan.latencyRounds * routes.length);
       for (let round = 0; round < plan.latencyRounds; round++) {
         for (const [index, route] of routes.entries()) {
-          const { url, headers } = requestOf(stack, route, html);
+          const { url, headers } = requestOf(stack, route);
           const entry = rounds.get(route.name) ?? { route: [], floor: [] };
           entry.route.push(await timeSequential(plan.latencyRequests, () => get(url, headers)));
           entry.floor.push(
@@ -177,12 +201,7 @@ export async function storesStep(plan: Plan): Promise<Figure[]> {
       bar.done();
       for (const route of routes) {
         const { route: timings, floor } = rounds.get(route.name) ?? { route: [], floor: [] };
-        const standIn =
-          route.accept && html.get(route.name) !== true
-            ? `; HTML page not served yet, so its JSON stand-in ${route.standIn} was measured`
-            : '';
-        const how = `${plan.latencyRounds} rounds of ${plan.latencyRequests} sequential GET ${route.path}${route.accept ? ' (Accept: text/html)' : ''} over HTTP on loopback${standIn}; floor: the same number of raw Queries of the same page size (${route.floor.limit})`;
-        if (standIn) process.stderr.write(`  note: ${route.name}${standIn}\n`);
+        const how = `${plan.latencyRounds} rounds of ${plan.latencyRequests} sequential GET ${route.path}${route.accept ? ' (Accept: text/html)' : ''} over HTTP on loopback; floor: the same number of ${floorWords(route.floor)}`;
         const routeP50 = timings.map((t) => t.p50);
         p50s.set(`${route.name}@${size}`, routeP50);
         figures.push(
@@ -190,7 +209,7 @@ export async function storesStep(plan: Plan): Promise<Figure[]> {
             `${route.name} p50 @${label}`,
             'ms',
             routeP50,
-            { name: 'raw Query, same page size', runs: floor.map((t) => t.p50) },
+            { name: floorName(route.floor), runs: floor.map((t) => t.p50) },
             { ...(route.targeted ? { target: { op: '<=', value: 2 } } : {}), how },
           ),
           plainFigure(
@@ -209,7 +228,7 @@ export async function storesStep(plan: Plan): Promise<Figure[]> {
           ),
         );
       }
-      figures.push(...(await readCosts(stack, routes, html, (next) => (meter = next), label)));
+      figures.push(...(await readCosts(stack, routes, (next) => (meter = next), label)));
       if (size === plan.sizes[0]) figures.push(await bytesPerEvent(client));
       figures.push(await naivePeer(client, subjects, plan, size, p50s.get(`topic feed (hot)@${size}`) ?? []));
       if (size === freshnessSize) {
@@ -252,13 +271,12 @@ export async function storesStep(plan: Plan): Promise<Figure[]> {
 async function readCosts(
   stack: LocalStack,
   routes: LatencyRoute[],
-  html: Map<string, boolean>,
   setMeter: (meter: Meter | undefined) => void,
   label: string,
 ): Promise<Figure[]> {
   const figures: Figure[] = [];
   for (const route of routes.filter((r) => r.targeted || r.name === 'topic list')) {
-    const request = requestOf(stack, route, html);
+    const request = requestOf(stack, route);
     const requests: number[] = [];
     const units: number[] = [];
     for (let i = 0; i < 5; i++) {
@@ -368,23 +386,14 @@ async function freshness(stack: LocalStack, subjects: Subjects, plan: Plan, labe
 }
 
 async function load(stack: LocalStack, subjects: Subjects, plan: Plan, label: string): Promise<Figure[]> {
-  const topicPageServed = await servesHtml(stack, {
-    name: 'probe',
-    path: `/topics/${encodeURIComponent(subjects.hotTopic.slug)}`,
-    floor: { kind: 'topic-list', limit: 1 },
-    targeted: false,
-  });
-  // Topic pages fall back to the topic's JSON feed until issue 9 serves them; other pages answer JSON.
-  const pagePath = (path: string) =>
-    !topicPageServed && /^\/topics\/[^/]+$/.test(path) ? `${path}/feed.json` : path;
   const etags = new Map<string, string>();
-  const base = loadScenarios(subjects, pagePath, new Map());
+  const base = loadScenarios(subjects, new Map());
   for (const request of base.flatMap((scenario) => scenario.requests)) {
     const { response } = await get(`${stack.baseUrl}${request.path}`, request.headers);
     const etag = response.headers.get('etag');
     if (etag) etags.set(request.path, etag);
   }
-  const scenarios = loadScenarios(subjects, pagePath, etags);
+  const scenarios = loadScenarios(subjects, etags);
   const before = memoryAfterGc();
   const results = await new Promise<LoadResult[]>((resolve, reject) => {
     const child = spawn(
@@ -415,7 +424,7 @@ async function load(stack: LocalStack, subjects: Subjects, plan: Plan, label: st
   });
   const after = memoryAfterGc();
   const how = (scenario: string) =>
-    `autocannon (bench/load.ts, a child process), ${LOAD_CONNECTIONS} connections, ${plan.loadSeconds} s of ${scenario} on loopback${topicPageServed ? '' : '; topic pages not served as HTML yet, so their JSON feeds stand in'}`;
+    `autocannon (bench/load.ts, a child process), ${LOAD_CONNECTIONS} connections, ${plan.loadSeconds} s of ${scenario} on loopback`;
   const figures = results.flatMap((result) => [
     plainFigure(`load ${result.name}: throughput @${label}`, 'req/s', [result.requestsPerSecond], {
       how: `${how(result.name)}; ${result.requests} requests${result.notModified ? `, ${result.notModified} answered 304` : ''}`,

@@ -8,13 +8,18 @@ export interface Subjects {
   coldTopic: { slug: string; label: string; events: number };
   hotMonthDay: { monthDay: string; events: number };
   coldMonthDay: { monthDay: string; events: number };
+  /** The hot topic's newest event (its id is `<date>/<slug>`): the event page measured. */
+  hotEvent: { id: string };
   /** A spread of topics (by rank) and month-days for the load scenarios. */
   topicSample: string[];
   monthDaySample: string[];
 }
 
 export class SubjectCounter {
-  private readonly topics = new Map<string, { label: string; events: number }>();
+  private readonly topics = new Map<
+    string,
+    { label: string; events: number; newest?: { date: string; id: string } }
+  >();
   private readonly monthDays = new Map<string, number>();
   private counted = 0;
 
@@ -28,6 +33,8 @@ export class SubjectCounter {
         const slug = topicSlug(label);
         const entry = this.topics.get(slug) ?? { label, events: 0 };
         entry.events++;
+        if (!entry.newest || event.date > entry.newest.date)
+          entry.newest = { date: event.date, id: event.id };
         this.topics.set(slug, entry);
       }
       const monthDay = event.date.slice(5);
@@ -39,7 +46,7 @@ export class SubjectCounter {
 
 /** Hot = most events, cold = fewest (ties broken by key, so the pick is stable). */
 export function pickSubjects(
-  topics: ReadonlyMap<string, { label: string; events: number }>,
+  topics: ReadonlyMap<string, { label: string; events: number; newest?: { id: string } }>,
   monthDays: ReadonlyMap<string, number>,
 ): Subjects {
   const byTopic = [...topics].sort((a, b) => b[1].events - a[1].events || (a[0] < b[0] ? -1 : 1));
@@ -48,17 +55,18 @@ export function pickSubjects(
   const last = byTopic.at(-1);
   const busiest = byDay[0];
   const quietest = byDay.at(-1);
-  if (!first || !last || !busiest || !quietest) throw new Error('no events counted');
+  if (!first || !last || !busiest || !quietest || !first[1].newest) throw new Error('no events counted');
   const spread = <T>(list: readonly T[], count: number) =>
     Array.from(
       { length: Math.min(count, list.length) },
       (_, i) => list[Math.floor((i * list.length) / count)] as T,
     );
   return {
-    hotTopic: { slug: first[0], ...first[1] },
-    coldTopic: { slug: last[0], ...last[1] },
+    hotTopic: { slug: first[0], label: first[1].label, events: first[1].events },
+    coldTopic: { slug: last[0], label: last[1].label, events: last[1].events },
     hotMonthDay: { monthDay: busiest[0], events: busiest[1] },
     coldMonthDay: { monthDay: quietest[0], events: quietest[1] },
+    hotEvent: { id: first[1].newest.id },
     topicSample: spread(byTopic, 20).map(([slug]) => slug),
     monthDaySample: spread(byDay, 20).map(([monthDay]) => monthDay),
   };

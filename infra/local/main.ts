@@ -1,6 +1,6 @@
 // `npm start`: runs the whole service on this machine — no AWS account needed.
 import { resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { loadConfig } from '../../shared/config';
 import { localCredentials } from './services';
 import { startLocalStack } from './stack';

@@ -1,5 +1,5 @@
 // Operator routes (IAM-authorized in AWS): rejections one bounded page at a time, filtered by reason and key prefix.
-import { z } from 'zod';
+import * as z from 'zod';
 import { json } from '../http/conditional';
 import { BadRequest } from '../http/errors';
 import { parseLimit } from '../http/params';

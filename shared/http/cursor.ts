@@ -2,7 +2,7 @@
 // A cursor only decodes for the exact query (route, partition, every filter) that issued it; anything else,
 // tampered or hand-made, is a BadRequest on `cursor`. The position is readable base64url, not secret.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { BadRequest } from './errors';
 
 /** Everything that identifies one listing: the route and each filter that shapes it (undefined: absent). */

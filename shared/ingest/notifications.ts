@@ -1,5 +1,5 @@
 // Reads S3 event notifications out of SQS message bodies, in the shape AWS delivers for S3 → SQS.
-import { z } from 'zod';
+import * as z from 'zod';
 import { normalizeSequencer, SEQUENCER_WIDTH } from '../domain/sequencer';
 
 const s3RecordSchema = z.object({

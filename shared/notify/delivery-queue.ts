@@ -1,7 +1,7 @@
 // The webhook delivery queue's message and port: SQS (with its DLQ) in AWS, the local queue locally.
 import { createHash } from 'node:crypto';
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const deliveryMessageSchema = z.object({
   subscriptionId: z.string(),

@@ -1,6 +1,6 @@
 // Hand-written events: YAML front matter (`---` … `---`) + Markdown body, validated by a zod schema; never runs code.
 import matter from 'gray-matter';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Lang, NewsEvent, ParseResult } from '../domain/event';
 import { uniqueTopics } from '../domain/topics';
 import { readDateText } from './dates';

@@ -1,6 +1,6 @@
 // Item keys and codecs: the only place that spells key formats; items are read back through zod, not casts.
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ContributionKind, Lang, NewsEvent, StoredEvent } from '../domain/event';
 import { tableSchema } from './table-schema';
 

@@ -1,6 +1,6 @@
 // Item keys and codecs of subscriptions, delivery markers and rate-limit windows: their own prefixes in the
 // events table (docs/table-design.md, "Subscriptions and deliveries"). Items are read back through zod.
-import { z } from 'zod';
+import * as z from 'zod';
 import { tableSchema } from '../store/table-schema';
 
 const { partitionKey: PK, sortKey: SK } = tableSchema;

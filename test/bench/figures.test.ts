@@ -202,7 +202,7 @@ describe('modes', () => {
 describe('subjects and routes', () => {
   const subjects = pickSubjects(
     new Map([
-      ['busy', { label: 'Busy', events: 90 }],
+      ['busy', { label: 'Busy', events: 90, newest: { id: '2018-07-09/busy-day' } }],
       ['quiet', { label: 'Quiet', events: 1 }],
       ['zürich', { label: 'Zürich', events: 5 }],
     ]),
@@ -220,16 +220,29 @@ describe('subjects and routes', () => {
     expect(subjects.coldMonthDay.monthDay).toBe('02-29');
   });
 
-  it('measures pages as HTML with a JSON stand-in, and every route against a floor of its page size', () => {
+  it('measures pages as HTML, and every route against a floor of its page size', () => {
     // Act
-    const routes = latencyRoutes(subjects);
+    const routes = latencyRoutes(subjects, new Date('2026-03-02T12:00:00Z'));
 
     // Assess
-    const page = routes.find((route) => route.name === 'topic page (hot)');
-    expect(page).toMatchObject({
+    expect(routes.find((route) => route.name === 'topic page (hot)')).toMatchObject({
       path: '/topics/busy',
       accept: 'text/html',
-      standIn: '/topics/busy/feed.json',
+    });
+    expect(routes.find((route) => route.name === 'event page')).toMatchObject({
+      path: '/events/2018-07-09/busy-day',
+      accept: 'text/html',
+      floor: { kind: 'event', id: '2018-07-09/busy-day', limit: 1 },
+    });
+    // The anniversary feed reads the last 7 days (across the end of February) at once, up to 200 items.
+    expect(routes.find((route) => route.name === 'anniversary feed (hot)')).toMatchObject({
+      path: '/on-this-day/feed.rss?topic=busy',
+      floor: {
+        kind: 'month-days',
+        monthDays: ['03-02', '03-01', '02-28', '02-27', '02-26', '02-25', '02-24'],
+        topic: 'busy',
+        limit: 200,
+      },
     });
     expect(routes.filter((route) => route.targeted).map((route) => route.name)).toEqual([
       'topic feed (hot)',
@@ -245,7 +258,7 @@ describe('subjects and routes', () => {
 
   it('doubles the requests that have an ETag into conditional ones in the mix', () => {
     // Act
-    const scenarios = loadScenarios(subjects, (path) => path, new Map([['/topics', '"abc"']]));
+    const scenarios = loadScenarios(subjects, new Map([['/topics', '"abc"']]));
 
     // Assess
     const mix = scenarios.find((scenario) => scenario.name === 'mix with 304s')?.requests ?? [];
