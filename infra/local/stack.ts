@@ -14,7 +14,7 @@ import { manifestWritesComplete, objectManifestPages } from '../../shared/store/
 import { type HttpLambda, toApiGatewayEvent, writeLambdaResult } from './http-adapter';
 import { LocalQueue, type ObjectEvent } from './notifications';
 import { localNotifier, prepareDeliveryEnvironment, scheduleDaily } from './notifier';
-import { removeIncompleteObjects } from './s3rver-repair';
+import { repairInterruptedWrites } from './s3rver-repair';
 import { ensureTable, localCredentials, localRegion, startDynalite, startS3rver } from './services';
 
 export interface LocalStackOptions {
@@ -63,10 +63,11 @@ const stripQuotes = (etag: string | undefined) => etag?.replace(/"/g, '');
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const dynalite = await startDynalite({ port: options.dynamoPort, dataDir: options.dataDir });
-  const incomplete = removeIncompleteObjects(join(options.dataDir, 's3', options.bucket));
-  if (incomplete.length > 0)
-    options.log('removed objects an earlier run left half-written (their PUT never completed)', {
-      objects: incomplete.length,
+  const repaired = repairInterruptedWrites(join(options.dataDir, 's3', options.bucket));
+  if (repaired.removed.length + repaired.restored.length > 0)
+    options.log('repaired objects an earlier run left half-written', {
+      removed: repaired.removed.length,
+      restored: repaired.restored.length,
     });
   const s3rver = await startS3rver({
     port: options.s3Port,
