@@ -1,12 +1,12 @@
 // `kill -9` of the local stack in the middle of an `aws s3 sync` of 1,000 real files loses nothing and duplicates nothing.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEventObject } from '../../shared/parse';
 import { corpusFiles, corpusSkipMessage, hasCorpus, readCorpusFile } from '../support/corpus';
+import { freePort } from '../support/local-stack';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
 const hasAwsCli = spawnSync('aws', ['--version'], { stdio: 'ignore' }).status === 0;
@@ -25,14 +25,6 @@ const awsEnv = {
 };
 const progress = (message: string) =>
   process.stderr.write(`[kill-9] ${new Date().toISOString()} ${message}\n`);
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
-  const { port } = probe.address() as { port: number };
-  await new Promise((done) => probe.close(done));
-  return port;
-}
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
