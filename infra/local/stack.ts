@@ -4,24 +4,17 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, relative, sep } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  ListObjectsV2Command,
-  type ListObjectsV2CommandOutput,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { bucketPages, objectExists } from '../../shared/ingest/bucket-pages';
 import { recordRetriesExhausted } from '../../shared/ingest/process-message';
-import {
-  EventsTable,
-  OBJECT_MANIFEST_PREFIX,
-  type ObjectState,
-  objectStateOf,
-} from '../../shared/store/events-table';
-import { tableSchema } from '../../shared/store/table-schema';
+import { reconcile } from '../../shared/ingest/reconcile';
+import { EventsTable } from '../../shared/store/events-table';
+import { manifestWritesComplete, objectManifestPages } from '../../shared/store/object-manifests';
 import { type HttpLambda, toApiGatewayEvent, writeLambdaResult } from './http-adapter';
 import { LocalQueue, type ObjectEvent } from './notifications';
 import { localNotifier, prepareDeliveryEnvironment, scheduleDaily } from './notifier';
+import { repairInterruptedWrites } from './s3rver-repair';
 import { ensureTable, localCredentials, localRegion, startDynalite, startS3rver } from './services';
 
 export interface LocalStackOptions {
@@ -70,6 +63,12 @@ const stripQuotes = (etag: string | undefined) => etag?.replace(/"/g, '');
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const dynalite = await startDynalite({ port: options.dynamoPort, dataDir: options.dataDir });
+  const repaired = repairInterruptedWrites(join(options.dataDir, 's3', options.bucket));
+  if (repaired.removed.length + repaired.restored.length > 0)
+    options.log('repaired objects an earlier run left half-written', {
+      removed: repaired.removed.length,
+      restored: repaired.restored.length,
+    });
   const s3rver = await startS3rver({
     port: options.s3Port,
     dataDir: options.dataDir,
@@ -165,14 +164,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   let baseUrl: string;
   try {
-    await reconcile(
-      s3,
-      store,
-      () => scanObjectManifests(documentClient, options.tableName),
-      options.bucket,
-      queue,
-      options.log,
-    );
+    await reconcileAtStart(s3, documentClient, options, queue);
     await loadSamplesOnFirstStart(s3, options);
     // Listen last: a connection accepted before the handlers are wired would never be answered.
     await new Promise<void>((resolve, reject) => {
@@ -227,88 +219,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
 }
 
-/**
- * Brings the table in line with the bucket after a stop or crash: every object the table does not reflect
- * (missing, deleted or a different ETag) is ingested again, and every object the table still holds but the
- * bucket no longer has is deleted. Runs once at start, so the one Scan here is on no request path.
- *
- * One object S3 cannot read must not stop the start. A GetObject that fails is the queue's business: it
- * retries, then records the object as a rejection. s3rver, though, fails a whole listing page when one
- * object's files are damaged, without naming it; then the reconcile logs where the listing stopped, keeps
- * what it queued, and deletes nothing, since objects it did not see may still be in the bucket.
- */
-async function reconcile(
-  s3: S3Client,
-  store: EventsTable,
-  scanManifests: () => Promise<ObjectState[]>,
-  bucket: string,
-  queue: LocalQueue,
-  log: LocalStackOptions['log'],
-): Promise<void> {
-  const inBucket = new Set<string>();
-  let token: string | undefined;
-  let ingested = 0;
-  let lastListed: string | undefined;
-  do {
-    let page: ListObjectsV2CommandOutput;
-    try {
-      page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
-    } catch (error) {
-      log('could not list the bucket to the end; reconciled up to there, deleted nothing', {
-        after: lastListed ?? null,
-        ingested,
-        error: String(error),
-      });
-      return;
-    }
-    for (const object of page.Contents ?? []) {
-      if (!object.Key) continue;
-      inBucket.add(object.Key);
-      lastListed = object.Key;
-      const eTag = stripQuotes(object.ETag);
-      const state = await store.objectState(object.Key);
-      if (state && state.state !== 'deleted' && (!eTag || state.eTag === eTag)) continue;
-      const event: ObjectEvent = { eventName: 'ObjectCreated:Put', bucket, key: object.Key };
-      if (object.Size !== undefined) event.size = object.Size;
-      if (eTag) event.eTag = eTag;
-      queue.send(event);
-      ingested++;
-    }
-    token = page.NextContinuationToken;
-  } while (token);
-  let deleted = 0;
-  for (const manifest of await scanManifests()) {
-    if (manifest.state === 'deleted' || inBucket.has(manifest.key) || manifest.key.startsWith('sqs-message/'))
-      continue;
-    queue.send({ eventName: 'ObjectRemoved:Delete', bucket, key: manifest.key });
-    deleted++;
-  }
-  if (ingested + deleted > 0) log('reconciling the table with the bucket', { ingested, deleted });
-}
-
-/** Every object manifest in the table (a Scan: maintenance at start only). */
-async function scanObjectManifests(
-  client: DynamoDBDocumentClient,
-  tableName: string,
-): Promise<ObjectState[]> {
-  const states: ObjectState[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new ScanCommand({
-        TableName: tableName,
-        FilterExpression: 'begins_with(#pk, :prefix)',
-        ExpressionAttributeNames: { '#pk': tableSchema.partitionKey },
-        ExpressionAttributeValues: { ':prefix': OBJECT_MANIFEST_PREFIX },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    states.push(...(page.Items ?? []).map(objectStateOf));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return states;
-}
-
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const full = join(dir, name);
@@ -335,4 +245,46 @@ async function loadSamplesOnFirstStart(s3: S3Client, options: LocalStackOptions)
   }
   writeFileSync(marker, `${new Date().toISOString()}\n`);
   options.log('loaded sample events', { files: files.length });
+}
+
+/**
+ * Brings the table in line with the bucket after a stop or crash (shared/ingest/reconcile.ts, as the scheduled
+ * reconcile in AWS). One object S3 cannot read must not stop the start: the queue retries it, then records a
+ * rejection. s3rver, though, fails a whole listing page when one object's files are damaged; then the reconcile
+ * logs where the listing stopped, keeps what it queued, and deletes nothing.
+ */
+async function reconcileAtStart(
+  s3: S3Client,
+  client: DynamoDBDocumentClient,
+  options: LocalStackOptions,
+  queue: LocalQueue,
+): Promise<void> {
+  const store = new EventsTable(client, options.tableName);
+  const report = await reconcile({
+    listObjects: () => bucketPages(s3, options.bucket),
+    manifest: (key) => store.objectState(key),
+    manifests: () => objectManifestPages(client, options.tableName),
+    writesComplete: (manifest) => manifestWritesComplete(client, options.tableName, manifest),
+    exists: (key) => objectExists(s3, options.bucket, key),
+    requeue: async ({ action, object }) => {
+      const event: ObjectEvent = {
+        eventName: action === 'put' ? 'ObjectCreated:Put' : 'ObjectRemoved:Delete',
+        bucket: options.bucket,
+        key: object.key,
+      };
+      if (object.size !== undefined) event.size = object.size;
+      if (object.eTag) event.eTag = object.eTag;
+      queue.send(event);
+    },
+  });
+  if (report.listingFailed)
+    options.log('could not list the bucket to the end; reconciled up to there, deleted nothing', {
+      ...report.listingFailed,
+      ingested: report.requeued,
+    });
+  else if (report.requeued + report.removed > 0)
+    options.log('reconciling the table with the bucket', {
+      ingested: report.requeued,
+      deleted: report.removed,
+    });
 }

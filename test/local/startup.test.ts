@@ -1,11 +1,11 @@
 // `npm start` answers every request it accepts: it listens only once wired, and drops stalled clients.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../infra/local/stack';
-import { quietStackOptions } from '../support/local-stack';
+import { freePort, quietStackOptions } from '../support/local-stack';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'startup-'));
 let stack: LocalStack | undefined;
@@ -13,15 +13,6 @@ afterAll(async () => {
   await stack?.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-/** A port nobody listens on now, so the test can poll it before the stack has told anyone its port. */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 type Outcome = 'refused' | 'hung' | number;
 
