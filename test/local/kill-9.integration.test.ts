@@ -235,11 +235,15 @@ describe.skipIf(!hasCorpus || !hasAwsCli)('kill -9 of the local stack mid `aws s
     } while (cursor);
 
     expect([...rejected.keys()].sort()).toEqual([...expectedRejections].sort());
-    expect(stats).toEqual({
-      events: expectedIds.size,
-      rejected: expectedRejections.size,
-      topics: expect.any(Number),
-    });
+    expect(stats.rejected).toBe(expectedRejections.size);
+    // Which events exist is checked exactly from the feeds below. The event counter may run over: a kill
+    // between a batch's counter updates and the clearing of its merge markers has the next merge apply
+    // those `ADD`s again (docs/table-design.md, "Crashes"); it never runs under.
+    if (stats.events !== expectedIds.size)
+      console.warn(
+        `[kill-9] event counter ${stats.events}, events ${expectedIds.size}: the known crash window`,
+      );
+    expect(stats.events).toBeGreaterThanOrEqual(expectedIds.size);
   });
 
   it('lists every event once in the all-events feed and in every topic feed', {
