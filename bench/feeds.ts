@@ -1,13 +1,7 @@
 // Feed latency over HTTP on the local stack (npx tsx bench/feeds.ts [requests]): p50/p99 per route against a
 // baseline route that touches no table, measured in the same run, with the English corpus loaded.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { startLocalStack } from '../infra/local/stack';
-import { corpusFiles, hasCorpus } from '../test/support/corpus';
-import { quietStackOptions } from '../test/support/local-stack';
+import { startSampleStack } from './sample-stack';
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
@@ -33,14 +27,8 @@ async function measure(
 
 async function main(): Promise<void> {
   const requests = Number(process.argv[2] ?? process.env.REQUESTS ?? 1000);
-  const dataDir = mkdtempSync(join(tmpdir(), 'bench-feeds-'));
-  const stack = await startLocalStack(quietStackOptions(dataDir, true));
-  for (const file of hasCorpus ? corpusFiles('en') : []) {
-    await stack.s3.send(
-      new PutObjectCommand({ Bucket: 'events', Key: file.key, Body: readFileSync(file.path) }),
-    );
-  }
-  await stack.drain();
+  const sample = await startSampleStack('feeds');
+  const { stack } = sample;
   const stats = await stack.store.stats();
   const topics = (await stack.store.listTopics(undefined, { limit: 50 })).items.map((t) =>
     encodeURIComponent(t.slug),
@@ -142,8 +130,7 @@ async function main(): Promise<void> {
   console.log(
     `[bench] topic page of 50 (${hot}): store read p50 ${p50(pageMs)} ms vs raw Query p50 ${p50(floorMs)} ms = ${ratio.toFixed(2)}× (target ≤ 2×: ${ratio <= 2 ? 'met' : 'NOT met'})`,
   );
-  await stack.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await sample.close();
 }
 
 await main().catch((error: unknown) => {

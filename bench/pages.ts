@@ -1,15 +1,9 @@
 // HTML pages against the JSON of the same data over HTTP on the local stack (npx tsx bench/pages.ts [requests]):
 // each pair's requests alternate page, JSON, page, JSON… so both halves share the machine's noise; the figure
 // that matters is the ratio of medians (the target: a page within 1.5× of its JSON).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { startLocalStack } from '../infra/local/stack';
-import { corpusFiles, hasCorpus } from '../test/support/corpus';
-import { quietStackOptions } from '../test/support/local-stack';
 import { browserAccept } from '../test/web/support';
+import { startSampleStack } from './sample-stack';
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -58,15 +52,9 @@ async function measurePair(baseUrl: string, pair: Pair, requests: number) {
 
 async function main(): Promise<void> {
   const requests = Number(process.argv[2] ?? process.env.REQUESTS ?? 300);
-  const dataDir = mkdtempSync(join(tmpdir(), 'bench-pages-'));
-  const stack = await startLocalStack(quietStackOptions(dataDir, true));
+  const sample = await startSampleStack('pages');
+  const { stack } = sample;
   try {
-    for (const file of hasCorpus ? corpusFiles('en') : []) {
-      await stack.s3.send(
-        new PutObjectCommand({ Bucket: 'events', Key: file.key, Body: readFileSync(file.path) }),
-      );
-    }
-    await stack.drain();
     const stats = await stack.store.stats();
     const topics = (await stack.store.listTopics(undefined, { limit: 50 })).items.map((t) =>
       encodeURIComponent(t.slug),
@@ -104,8 +92,7 @@ async function main(): Promise<void> {
     );
     console.table(rows);
   } finally {
-    await stack.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await sample.close();
   }
 }
 
