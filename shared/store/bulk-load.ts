@@ -6,7 +6,7 @@ import { type Contribution, mergeContributions } from '../domain/merge';
 import { normalizeSequencer } from '../domain/sequencer';
 import { topicSlug } from '../domain/topics';
 import { batchWrite, defaultRetryPolicy, type RetryPolicy, type WriteRequest } from './batch-write';
-import { encodeContributions, itemKeys, listingEntryItem, topicEntryItem } from './keys';
+import { encodeContributions, itemKeys, listingEntryItem, servedDoc, topicEntryItem } from './keys';
 
 /** One new object holding one new event (an event file), at its sequencer. */
 export interface NewEventObject {
@@ -40,7 +40,8 @@ export async function bulkWriteNewEvents(
     const merged = mergeContributions([contribution]);
     if (!merged) continue;
     const served = { ...merged, updatedAt: at };
-    requests.push({ PutRequest: { Item: listingEntryItem(served) } });
+    const doc = servedDoc(served);
+    requests.push({ PutRequest: { Item: listingEntryItem(served, doc) } });
     const slugs: string[] = [];
     for (const label of event.topics) {
       const slug = topicSlug(label);
@@ -49,7 +50,7 @@ export async function bulkWriteNewEvents(
       const entry = topics.get(slug) ?? { delta: 0, label };
       entry.delta += 1;
       topics.set(slug, entry);
-      requests.push({ PutRequest: { Item: topicEntryItem(slug, served) } });
+      requests.push({ PutRequest: { Item: topicEntryItem(slug, served, doc) } });
     }
     const src = { [objectKey]: { seq, ...contribution } };
     requests.push({

@@ -48,27 +48,32 @@ export const monthDayPartition = (monthDay: string, topic?: string) =>
  * index keys, and a copy of the event as served (gzip'd JSON), so a page of a listing is one Query.
  * `monthDay` is the index partition the entry belongs to (`MD#<MM-DD>` or `MD#<MM-DD>#T#<slug>`).
  */
-export function entryItem(key: ItemKey, monthDay: string, event: StoredEvent): Record<string, unknown> {
-  return {
-    ...key,
-    [monthDayIndex.partitionKey]: monthDay,
-    doc: gzipSync(JSON.stringify(event)),
-  };
+export function entryItem(key: ItemKey, monthDay: string, doc: Uint8Array): Record<string, unknown> {
+  return { ...key, [monthDayIndex.partitionKey]: monthDay, doc };
 }
 
-export function topicEntryItem(slug: string, event: StoredEvent): Record<string, unknown> {
+/** The copy of an event that its entries carry. Made once per event: an event has an entry per topic. */
+export function servedDoc(event: StoredEvent): Uint8Array {
+  return gzipSync(JSON.stringify(event));
+}
+
+export function topicEntryItem(
+  slug: string,
+  event: StoredEvent,
+  doc = servedDoc(event),
+): Record<string, unknown> {
   return entryItem(
     itemKeys.membership(slug, sortKeyOf(event)),
     monthDayPartition(event.date.slice(5), slug),
-    event,
+    doc,
   );
 }
 
-export function listingEntryItem(event: StoredEvent): Record<string, unknown> {
+export function listingEntryItem(event: StoredEvent, doc = servedDoc(event)): Record<string, unknown> {
   return entryItem(
     itemKeys.listing(event.lang, sortKeyOf(event)),
     monthDayPartition(event.date.slice(5)),
-    event,
+    doc,
   );
 }
 

@@ -4,7 +4,7 @@
 import { DeleteCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { StoredEvent } from '../domain/event';
 import { batchWrite, type RetryPolicy, type WriteRequest } from './batch-write';
-import { itemKeys, listingEntryItem, type PendingWrites, sortKeyOf, topicEntryItem } from './keys';
+import { itemKeys, listingEntryItem, type PendingWrites, servedDoc, sortKeyOf, topicEntryItem } from './keys';
 import { conditionalWrite } from './writes';
 
 export class TopicIndex {
@@ -35,9 +35,10 @@ export class TopicIndex {
     for (const { event, served, pending } of merges) {
       const sortKey = sortKeyOf(event);
       if (served) {
+        const doc = servedDoc(served);
         for (const slug of [...pending.add, ...pending.touch])
-          requests.push({ PutRequest: { Item: topicEntryItem(slug, served) } });
-        if (pending.listing?.put) requests.push({ PutRequest: { Item: listingEntryItem(served) } });
+          requests.push({ PutRequest: { Item: topicEntryItem(slug, served, doc) } });
+        if (pending.listing?.put) requests.push({ PutRequest: { Item: listingEntryItem(served, doc) } });
       }
       if (pending.listing?.remove)
         requests.push({ DeleteRequest: { Key: itemKeys.listing(pending.listing.remove, sortKey) } });

@@ -1,0 +1,52 @@
+// Profiling aid for the ingest throughput target: `npx tsx bench/suite/profile-ingest.ts [files]
+// [out.cpuprofile]` puts that many zh corpus files in s3rver, then runs them through the real ingest
+// handler (batches of INGEST_BATCH_SIZE, 4 invocations at once) under the V8 CPU profiler, started only
+// around the ingest, so the profile shows where the handler process spends a file's time;
+// bench/suite/hot-spots.ts summarizes it.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import type { SQSRecord } from 'aws-lambda';
+import { INGEST_BATCH_SIZE } from '../../shared/ingest/batched-store';
+import { runPool } from '../../shared/upload/pool';
+import { corpusFiles, corpusSkipMessage, hasCorpus } from '../../test/support/corpus';
+import { startIngestRig } from '../../test/support/local-aws';
+import { deliverInBatches, s3Message } from '../../test/support/sqs';
+
+if (!hasCorpus) {
+  console.error(corpusSkipMessage);
+  process.exit(1);
+}
+const count = Number(process.argv[2] ?? 2_000);
+const out = process.argv[3] ?? join(tmpdir(), 'ingest.cpuprofile');
+const files = corpusFiles('zh').slice(0, count);
+const rig = await startIngestRig();
+const messages: SQSRecord[] = new Array(files.length);
+await runPool(files, 8, async (file, index) => {
+  const body = readFileSync(file.path);
+  await rig.s3.client.send(new PutObjectCommand({ Bucket: rig.s3.bucket, Key: file.key, Body: body }));
+  messages[index] = s3Message({ key: file.key, sequencer: (index + 1).toString(16), size: body.length });
+});
+const session = new Session();
+session.connect();
+await session.post('Profiler.enable');
+await session.post('Profiler.start');
+const started = performance.now();
+const cpuBefore = process.cpuUsage();
+const failures = await deliverInBatches(rig.handler, messages, {
+  batchSize: INGEST_BATCH_SIZE,
+  concurrency: 4,
+  maxReceives: 3,
+});
+const seconds = (performance.now() - started) / 1000;
+const cpu = process.cpuUsage(cpuBefore);
+const { profile } = await session.post('Profiler.stop');
+writeFileSync(out, JSON.stringify(profile));
+console.log(
+  `${files.length} files in ${seconds.toFixed(1)} s (${(files.length / seconds).toFixed(0)} files/s), ` +
+    `handler process CPU ${((cpu.user + cpu.system) / 1e3 / files.length).toFixed(2)} ms per file, ` +
+    `${failures.length} failed; profile: ${out}`,
+);
+await rig.close();
