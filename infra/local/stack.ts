@@ -1,5 +1,5 @@
 // The local stack: dynalite + s3rver + the same Lambda handlers AWS runs, wired like the CDK stacks.
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, relative, sep } from 'node:path';
@@ -107,6 +107,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     );
   const documentClient = DynamoDBDocumentClient.from(dynamoClient);
   const store = new EventsTable(documentClient, options.tableName);
+  const markCleanStop = await finishAfterUncleanStop(store, options);
   const s3 = new S3Client({
     endpoint: s3rver.endpoint,
     forcePathStyle: true,
@@ -215,8 +216,29 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       dynamoClient.destroy();
       await s3rver.close();
       await dynalite.close();
+      markCleanStop();
     },
   };
+}
+
+/**
+ * A data directory whose last run did not close (killed, or crashed) may hold merges that stopped between
+ * their counter updates and the clearing of their markers; the next writer to touch such an event would
+ * apply those updates again. So before anything writes, they are finished with the counters they touch
+ * recounted (EventsTable.finishAbandonedMerges). A flag file marks a run in progress; a clean close removes it.
+ */
+async function finishAfterUncleanStop(store: EventsTable, options: LocalStackOptions): Promise<() => void> {
+  const flag = join(options.dataDir, '.running');
+  if (existsSync(flag)) {
+    const { merges, topics } = await store.finishAbandonedMerges();
+    if (merges > 0)
+      options.log('finished the merges an unclean stop left, with their topics recounted', {
+        merges,
+        topics,
+      });
+  }
+  writeFileSync(flag, `${process.pid}\n`);
+  return () => rmSync(flag, { force: true });
 }
 
 function filesUnder(dir: string): string[] {

@@ -268,10 +268,7 @@ export class EventMerger {
     return true;
   }
 
-  /**
-   * Applies merges' derived writes together, then clears their markers: by deleting the round's journal,
-   * or one by one (by token, not the item's rev, so a later merge that passed a marker on still clears).
-   */
+  /** Applies merges' derived writes together, then clears their markers. */
   private async settle(
     merges: { item: EventItem; pending: PendingWrites }[],
     journal: string | undefined,
@@ -282,6 +279,17 @@ export class EventMerger {
       );
     // From here the counters are applied: a marker left in place would have them applied again, so its
     // clearing is pushed through transient faults.
+    await this.clearMarkers(merges, journal);
+  }
+
+  /**
+   * Clears markers: by deleting their journal, or one by one (by token, not the item's rev, so a later
+   * merge that passed a marker on still clears).
+   */
+  private async clearMarkers(
+    merges: { item: EventItem; pending: PendingWrites }[],
+    journal: string | undefined,
+  ): Promise<void> {
     const { retry } = this.options;
     if (journal) {
       await retrying(retry, () =>
@@ -306,6 +314,34 @@ export class EventMerger {
         ),
       ),
     );
+  }
+
+  /**
+   * Finishes the merges of writers that are gone, where this process is the only writer (a start after a
+   * crash). Their entries are written again (idempotent), but their counter deltas are not: a crash may have
+   * come after some of the `ADD`s went through. The counters they touch are recounted from the entries
+   * instead, and only then are the markers cleared, so a crash during this is finished by the next start.
+   */
+  async finishAbandoned(items: EventItem[]): Promise<{ merges: number; topics: number }> {
+    const merges: { item: EventItem; pending: PendingWrites }[] = [];
+    for (const item of items) {
+      // A journaled marker whose journal is gone was settled; it stays on the item, harmless.
+      if (item.pending && !(item.pending.journal && (await this.journalSettled(item.pending.token))))
+        merges.push({ item, pending: item.pending });
+    }
+    if (merges.length === 0) return { merges: 0, topics: 0 };
+    const derived = merges.map(({ item, pending }) => ({ event: item, served: eventOf(item), pending }));
+    await this.topics.writeEntries(derived);
+    const { topics } = await this.topics.recount(derived);
+    const journals = new Set(
+      merges.filter(({ pending }) => pending.journal).map(({ pending }) => pending.token),
+    );
+    await this.clearMarkers(
+      merges.filter(({ pending }) => !pending.journal),
+      undefined,
+    );
+    for (const journal of journals) await this.clearMarkers([], journal);
+    return { merges: merges.length, topics };
   }
 }
 

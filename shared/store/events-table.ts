@@ -6,7 +6,7 @@ import type { Contribution } from '../domain/merge';
 import { normalizeSequencer } from '../domain/sequencer';
 import { defaultRetryPolicy, type RetryPolicy } from './batch-write';
 import { EventMerger, type EventWrite } from './event-merger';
-import { itemKeys, type ObjectItem, type ObjectStateName, objectItemSchema } from './keys';
+import { type EventItem, itemKeys, type ObjectItem, type ObjectStateName, objectItemSchema } from './keys';
 import { ObjectLedger, type ObjectVersion } from './object-ledger';
 import {
   EventQueries,
@@ -18,6 +18,7 @@ import {
   type TopicSummary,
 } from './queries';
 import { TopicIndex } from './topic-index';
+import { unfinishedMergePages } from './unfinished-merges';
 import { conditionalWrite } from './writes';
 
 export { compareSequencers } from '../domain/sequencer';
@@ -132,6 +133,17 @@ export class EventsTable implements IngestStore, ReadStore {
 
   objectState(key: string): Promise<ObjectState | undefined> {
     return this.ledger.get(key);
+  }
+
+  /**
+   * Finishes the merges that writers left unfinished, recounting the counters they touch. Only where this
+   * process is the table's sole writer (the local stack's start after an unclean stop): see
+   * EventMerger.finishAbandoned. Reads the whole table once (a Scan).
+   */
+  async finishAbandonedMerges(): Promise<{ merges: number; topics: number }> {
+    const items: EventItem[] = [];
+    for await (const page of unfinishedMergePages(this.client, this.tableName)) items.push(...page);
+    return this.merger.finishAbandoned(items);
   }
 
   /** Makes the table reflect this object version's events; older versions never overwrite newer ones. */

@@ -1,11 +1,41 @@
 // The listings: topic entries and all-events entries, each carrying a copy of the event as served, exact
 // per-topic counts and the live-event total, all kept with atomic `ADD`s driven by the one merge that
 // changed an event's topics.
-import { DeleteCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { StoredEvent } from '../domain/event';
+import { runPool } from '../upload/pool';
 import { batchWrite, type RetryPolicy, type WriteRequest } from './batch-write';
-import { itemKeys, listingEntryItem, type PendingWrites, servedDoc, sortKeyOf, topicEntryItem } from './keys';
+import {
+  allPartition,
+  itemKeys,
+  LANGS,
+  listingEntryItem,
+  type PendingWrites,
+  servedDoc,
+  sortKeyOf,
+  topicEntryItem,
+  topicPartition,
+} from './keys';
+import { tableSchema } from './table-schema';
 import { conditionalWrite } from './writes';
+
+/** One merge's derived writes, with the event as its item holds it now (absent once it is gone). */
+export interface DerivedMerge {
+  event: { id: string; date: string };
+  served: StoredEvent | undefined;
+  pending: PendingWrites;
+}
+
+const latestOf = (merges: DerivedMerge[]) =>
+  merges
+    .map(({ pending }) => pending.at)
+    .sort()
+    .at(-1) ?? '';
 
 export class TopicIndex {
   constructor(
@@ -21,27 +51,11 @@ export class TopicIndex {
    * counters are `ADD`s, exact because each merge that changes an event's topics is the only writer of
    * its delta: merges of one event are serialized by the event item's `pending` marker (see EventMerger).
    */
-  async apply(
-    merges: {
-      event: { id: string; date: string };
-      served: StoredEvent | undefined;
-      pending: PendingWrites;
-    }[],
-  ): Promise<void> {
-    const requests: WriteRequest[] = [];
+  async apply(merges: DerivedMerge[]): Promise<void> {
     const deltas = new Map<string, { delta: number; label?: string }>();
     const touched = new Set<string>();
     let events = 0;
-    for (const { event, served, pending } of merges) {
-      const sortKey = sortKeyOf(event);
-      if (served) {
-        const doc = servedDoc(served);
-        for (const slug of [...pending.add, ...pending.touch])
-          requests.push({ PutRequest: { Item: topicEntryItem(slug, served, doc) } });
-        if (pending.listing?.put) requests.push({ PutRequest: { Item: listingEntryItem(served, doc) } });
-      }
-      if (pending.listing?.remove)
-        requests.push({ DeleteRequest: { Key: itemKeys.listing(pending.listing.remove, sortKey) } });
+    for (const { pending } of merges) {
       for (const slug of pending.add) {
         const entry = deltas.get(slug) ?? { delta: 0 };
         entry.delta += 1;
@@ -49,7 +63,6 @@ export class TopicIndex {
         deltas.set(slug, entry);
       }
       for (const slug of pending.remove) {
-        requests.push({ DeleteRequest: { Key: itemKeys.membership(slug, sortKey) } });
         const entry = deltas.get(slug) ?? { delta: 0 };
         entry.delta -= 1;
         deltas.set(slug, entry);
@@ -57,13 +70,9 @@ export class TopicIndex {
       for (const slug of pending.touch) touched.add(slug);
       events += pending.events;
     }
-    const at =
-      merges
-        .map(({ pending }) => pending.at)
-        .sort()
-        .at(-1) ?? '';
+    const at = latestOf(merges);
     // Entries land before the counters move, so a feed never counts an entry it can't show.
-    await batchWrite(this.client, this.tableName, requests, this.retry);
+    await this.writeEntries(merges);
     const counters = [
       ...[...deltas].map(([slug, { delta, label }]) => ({
         add: () => this.count(slug, delta, at, label),
@@ -88,6 +97,89 @@ export class TopicIndex {
       counters.filter((_, index) => added[index]?.status === 'fulfilled').map((counter) => counter.undo()),
     );
     throw failed.reason;
+  }
+
+  /** The merges' listing entries: puts of the event as served, deletes of withdrawn ones. Idempotent. */
+  async writeEntries(merges: DerivedMerge[]): Promise<void> {
+    const requests: WriteRequest[] = [];
+    for (const { event, served, pending } of merges) {
+      const sortKey = sortKeyOf(event);
+      if (served) {
+        const doc = servedDoc(served);
+        for (const slug of [...pending.add, ...pending.touch])
+          requests.push({ PutRequest: { Item: topicEntryItem(slug, served, doc) } });
+        if (pending.listing?.put) requests.push({ PutRequest: { Item: listingEntryItem(served, doc) } });
+      }
+      if (pending.listing?.remove)
+        requests.push({ DeleteRequest: { Key: itemKeys.listing(pending.listing.remove, sortKey) } });
+      for (const slug of pending.remove)
+        requests.push({ DeleteRequest: { Key: itemKeys.membership(slug, sortKey) } });
+    }
+    await batchWrite(this.client, this.tableName, requests, this.retry);
+  }
+
+  /**
+   * Sets the counters of these topics, and the live-event total, to a count of their entries. Exact only
+   * while nothing else writes them: a writer's entries land before its `ADD`s, so a recount beside a live
+   * writer would count its entry and then see the `ADD` too. For a start with no other writer, after a crash
+   * that may have come between a merge's `ADD`s and the clearing of its marker.
+   */
+  async recount(merges: DerivedMerge[]): Promise<{ topics: number }> {
+    const topics = new Map<string, string | undefined>();
+    for (const { pending } of merges)
+      for (const slug of [...pending.add, ...pending.remove])
+        topics.set(slug, topics.get(slug) ?? pending.labels[slug]);
+    const at = latestOf(merges);
+    await runPool([...topics], 8, async ([slug, label]) => {
+      const events = await this.countPartition(topicPartition(slug));
+      if (events === 0) {
+        await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: itemKeys.topic(slug) }));
+        return;
+      }
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: itemKeys.topic(slug),
+          UpdateExpression: `SET events = :events, updated = if_not_exists(updated, :at)${label ? ', label = if_not_exists(label, :label)' : ''}`,
+          ExpressionAttributeValues: { ':events': events, ':at': at, ...(label ? { ':label': label } : {}) },
+        }),
+      );
+      await this.touch([slug], at);
+    });
+    if (merges.some(({ pending }) => pending.events !== 0)) {
+      let events = 0;
+      for (const lang of LANGS) events += await this.countPartition(allPartition(lang));
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: itemKeys.stats(),
+          UpdateExpression: 'SET events = :events',
+          ExpressionAttributeValues: { ':events': events },
+        }),
+      );
+    }
+    return { topics: topics.size };
+  }
+
+  private async countPartition(partition: string): Promise<number> {
+    let count = 0;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': tableSchema.partitionKey },
+          ExpressionAttributeValues: { ':pk': partition },
+          Select: 'COUNT',
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      count += page.Count ?? 0;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return count;
   }
 
   private async count(slug: string, delta: number, at: string, label?: string): Promise<void> {

@@ -11,6 +11,7 @@ import { topicSlug } from '../../shared/domain/topics';
 import { ingestObject } from '../../shared/ingest/ingest-object';
 import { parseNotificationBody } from '../../shared/ingest/notifications';
 import { parseEventObject } from '../../shared/parse';
+import { defaultRetryPolicy } from '../../shared/store/batch-write';
 import { EventsTable } from '../../shared/store/events-table';
 import { fileContribution, listingContribution, makeEvent, steppingClock } from '../support/events';
 import { type LocalDynamo, withFreshTable } from '../support/local-aws';
@@ -372,6 +373,96 @@ describe('a merge left unfinished by a crashed writer', () => {
     expect(await store.getTopic('extra')).toMatchObject({ events: 1 });
     expect((await store.topicEvents('islamabad', { limit: 10 })).items.map((e) => e.id)).toEqual([siege.id]);
     expect(await store.stats()).toMatchObject({ events: 1 });
+  });
+});
+
+describe('a writer killed after its counter updates and before clearing its markers', () => {
+  // The process dies at the one step that commits a merge: every marker clear and journal delete fails.
+  const killedAtMarkerClear = () =>
+    new Proxy(dynamo.doc, {
+      get(target, property, receiver) {
+        if (property !== 'send') return Reflect.get(target, property, receiver);
+        return async (command: { input: { UpdateExpression?: string; Key?: Record<string, unknown> } }) => {
+          const clearsMarker = command.input.UpdateExpression === 'REMOVE pending';
+          const deletesJournal =
+            command.constructor.name === 'DeleteCommand' &&
+            String(command.input.Key?.PK).startsWith('JOURNAL#');
+          if (clearsMarker || deletesJournal) throw new Error('process killed');
+          return target.send(command as never);
+        };
+      },
+    });
+  const noWait = { ...defaultRetryPolicy, sleep: async () => {} };
+  const events = ['one', 'two', 'three'].map((slug) =>
+    makeEvent(`2014-05-01/${slug}`, { topics: ['Shared', `Own ${slug}`] }),
+  );
+  const requestsFor = (list: NewsEvent[]) =>
+    list.map((event) => ({
+      version: { key: `${event.slug}.md`, sequencer: '01' },
+      state: 'events' as const,
+      contributions: [fileContribution(`${event.slug}.md`, event)],
+    }));
+  const countEntries = async (partition: string) =>
+    (
+      await dynamo.doc.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': partition },
+          Select: 'COUNT',
+        }),
+      )
+    ).Count;
+
+  it('is finished at the next start with every counter recounted, not counted twice', async () => {
+    // Prepare: a batch (journaled) and a single event (its own marker) both die after their `ADD`s landed.
+    const killed = new EventsTable(killedAtMarkerClear(), tableName, {
+      now: steppingClock('2026-11-25T12:00:00.000Z'),
+      retry: noWait,
+    });
+    await expect(killed.applyMany(requestsFor(events))).rejects.toThrow('process killed');
+    await expect(killed.applyMany(requestsFor([siege]))).rejects.toThrow('process killed');
+    const restarted = new EventsTable(dynamo.doc, tableName, {
+      now: steppingClock('2026-11-25T12:05:00.000Z'),
+      markersDeadBefore: new Date('2026-11-25T12:04:00.000Z'),
+    });
+
+    // Act: the start finishes what the dead writer left, then the same files arrive again (the re-sync).
+    const finished = await restarted.finishAbandonedMerges();
+    const again = await restarted.applyMany(requestsFor([...events, siege]));
+
+    // Assess
+    expect(finished).toEqual({ merges: 4, topics: 5 });
+    expect(again).toHaveLength(4);
+    expect(await store.getTopic('shared')).toMatchObject({ events: 3 });
+    for (const slug of ['shared', 'own-one', 'own-two', 'own-three', 'islamabad'])
+      expect((await store.getTopic(slug))?.events, slug).toBe(await countEntries(`TOPIC#${slug}`));
+    expect(await store.stats()).toMatchObject({ events: 4, topics: 5 });
+    const { Items = [] } = await dynamo.doc.send(new ScanCommand({ TableName: tableName }));
+    expect(Items.filter((item) => String(item.PK).startsWith('JOURNAL#'))).toEqual([]);
+    expect(Items.filter((item) => item.pending !== undefined)).toEqual([]);
+  });
+
+  it("without that finish, the next writer would apply the dead writer's counter deltas a second time", async () => {
+    // Prepare: the same crash, then a restart that only knows the markers are dead.
+    const killed = new EventsTable(killedAtMarkerClear(), tableName, {
+      now: steppingClock('2026-11-25T12:00:00.000Z'),
+      retry: noWait,
+    });
+    await expect(killed.applyMany(requestsFor([siege]))).rejects.toThrow('process killed');
+    const restarted = new EventsTable(dynamo.doc, tableName, {
+      now: steppingClock('2026-11-25T12:05:00.000Z'),
+      markersDeadBefore: new Date('2026-11-25T12:04:00.000Z'),
+    });
+
+    // Act: a listing touches the event, finishing the dead marker the only way a running writer can.
+    await restarted.putEvents({ key: 'listing.md', sequencer: '01' }, [
+      listingContribution('listing.md', { ...siege, topics: ['Extra'] }),
+    ]);
+
+    // Assess: the window this start-up step closes (documented in docs/table-design.md).
+    expect(await store.getTopic('islamabad')).toMatchObject({ events: 2 });
+    expect(await countEntries('TOPIC#islamabad')).toBe(1);
   });
 });
 
