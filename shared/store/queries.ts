@@ -9,6 +9,7 @@ import {
 import type { Lang, StoredEvent } from '../domain/event';
 import { topicSlug } from '../domain/topics';
 import { batchGet, type RetryPolicy } from './batch-write';
+import { countQuery } from './count-query';
 import { eventOf } from './event-merger';
 import {
   allPartition,
@@ -190,7 +191,7 @@ export class EventQueries {
   /** Totals without reading events: a counter item, and key counts over the small topic and rejection items. */
   async stats(): Promise<Stats> {
     const count = (partition: string) =>
-      this.countQuery({
+      countQuery(this.client, {
         TableName: this.tableName,
         KeyConditionExpression: '#pk = :pk',
         ExpressionAttributeNames: { '#pk': PK },
@@ -303,19 +304,6 @@ export class EventQueries {
       startKey = result.LastEvaluatedKey;
     } while (startKey && items.length < count);
     return items;
-  }
-
-  private async countQuery(input: QueryCommandInput): Promise<number> {
-    let count = 0;
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const result = await this.client.send(
-        new QueryCommand({ ...input, Select: 'COUNT', ExclusiveStartKey: startKey }),
-      );
-      count += result.Count ?? 0;
-      startKey = result.LastEvaluatedKey;
-    } while (startKey);
-    return count;
   }
 }
 

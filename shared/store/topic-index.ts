@@ -1,15 +1,11 @@
 // The listings: topic entries and all-events entries, each carrying a copy of the event as served, exact
 // per-topic counts and the live-event total, all kept with atomic `ADD`s driven by the one merge that
 // changed an event's topics.
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { StoredEvent } from '../domain/event';
 import { runPool } from '../upload/pool';
 import { batchWrite, type RetryPolicy, type WriteRequest } from './batch-write';
+import { countQuery } from './count-query';
 import {
   allPartition,
   itemKeys,
@@ -161,25 +157,14 @@ export class TopicIndex {
     return { topics: topics.size };
   }
 
-  private async countPartition(partition: string): Promise<number> {
-    let count = 0;
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': tableSchema.partitionKey },
-          ExpressionAttributeValues: { ':pk': partition },
-          Select: 'COUNT',
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      count += page.Count ?? 0;
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return count;
+  private countPartition(partition: string): Promise<number> {
+    return countQuery(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': tableSchema.partitionKey },
+      ExpressionAttributeValues: { ':pk': partition },
+      ConsistentRead: true,
+    });
   }
 
   private async count(slug: string, delta: number, at: string, label?: string): Promise<void> {
