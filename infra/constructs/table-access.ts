@@ -3,6 +3,7 @@
 // IAM statements; test/infra/table-access.integration.test.ts records every request the handlers send to
 // dynalite and checks that the synthesized statements allow it.
 import {
+  allEventsMonthDayPartitions,
   ingestPartitions,
   monthDayIndexPartitions,
   storePartitions,
@@ -51,18 +52,16 @@ export const tableAccess = {
       partitions: ingestPartitions,
     },
   },
-  /** A day's anniversaries (index, then the entries), the webhook subscriptions, the day's delivery markers. */
+  /**
+   * A day's anniversaries of every topic (the all-events month-day, then those entries), the webhook
+   * subscriptions, the day's delivery markers.
+   */
   notifier: {
     read: {
       actions: ['BatchGetItem', 'Query'],
-      partitions: [
-        topicEntries,
-        allEntries,
-        webhookSubscriptions,
-        ...prefixPatterns(writablePrefixes.notifier),
-      ],
+      partitions: [allEntries, webhookSubscriptions, ...prefixPatterns(writablePrefixes.notifier)],
     },
-    queryMonthDayIndex: [monthDayIndexPartitions],
+    queryMonthDayIndex: [allEventsMonthDayPartitions],
     write: {
       actions: ['PutItem', 'UpdateItem', 'DeleteItem'],
       partitions: prefixPatterns(writablePrefixes.notifier),

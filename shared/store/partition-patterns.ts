@@ -36,5 +36,8 @@ export const storePartitions = {
 /** Partitions of the key-only `ByMonthDay` index: `MD#<MM-DD>` and `MD#<MM-DD>#T#<slug>`. */
 export const monthDayIndexPartitions = monthDayPartition(ANY);
 
+/** Only the all-events month-day partitions, `MD#<MM-DD>` (`?` is one character): no topic's. */
+export const allEventsMonthDayPartitions = monthDayPartition('??-??');
+
 /** Every partition the ingest reads and writes: all of the event store, nothing of subscriptions or deliveries. */
 export const ingestPartitions = Object.values(storePartitions);

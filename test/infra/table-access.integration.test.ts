@@ -5,26 +5,35 @@
 // a new kind of request, fails here before it fails in AWS with AccessDenied. It also checks the converse:
 // each partition a role is granted is used by the run, so no grant outlives its last use unnoticed.
 import { readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join, relative } from 'node:path';
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalDeliveryQueue } from '../../infra/local/delivery-queue';
 import { adminRoutes } from '../../shared/api/admin-routes';
 import { apiRoutes } from '../../shared/api/routes';
 import { http } from '../../shared/http/handler';
+import { deliverBatch } from '../../shared/notify/delivery-batch';
+import { Notifier } from '../../shared/notify/notifier';
+import { guardedPost, WebhookDelivery } from '../../shared/notify/webhook-delivery';
 import { EventsTable } from '../../shared/store/events-table';
 import { RejectionQueries } from '../../shared/store/rejection-queries';
+import { DeliveryMarkers } from '../../shared/subscriptions/delivery-markers';
 import { tableRateLimiter } from '../../shared/subscriptions/rate-limit';
-import { newSealingKeyPair, SecretSealer } from '../../shared/subscriptions/secrets';
+import { newSealingKeyPair, SecretOpener, SecretSealer } from '../../shared/subscriptions/secrets';
 import { SubscriptionStore } from '../../shared/subscriptions/subscription-store';
 import { testBaseUrl, testCursorKey } from '../api/support';
 import { apiEvent } from '../http/support';
+import { addWebhook, links } from '../notify/support';
 import { type IngestRig, startIngestRig } from '../support/local-aws';
 import { s3Message, sqsEvent } from '../support/sqs';
 import {
   isAllowed,
   type PolicyStatement,
   recordRequests,
+  stringLike,
   type TableRequest,
 } from '../support/table-requests';
 import { fixtureNotifierEntry, importOf, resourceOf, synthService } from './support';
@@ -36,7 +45,7 @@ const resources = {
   index: (name: string) => ({ 'Fn::Join': ['', [importOf('TableArn'), `/index/${name}`]] }),
 };
 
-let statements: Record<'ingest' | 'api' | 'admin', PolicyStatement[]>;
+let statements: Record<'ingest' | 'api' | 'admin' | 'notifier' | 'delivery', PolicyStatement[]>;
 let rig: IngestRig;
 let ingestRequests: TableRequest[];
 let sequence = 0;
@@ -86,6 +95,8 @@ beforeAll(async () => {
     ingest: roleStatements(statelessTemplate, 'IngestFunction'),
     api: roleStatements(statelessTemplate, 'ApiFunction'),
     admin: roleStatements(statelessTemplate, 'AdminFunction'),
+    notifier: roleStatements(statelessTemplate, 'NotifierFunction'),
+    delivery: roleStatements(statelessTemplate, 'DeliveryFunction'),
   };
   rig = await startIngestRig();
   // The handler's own client (shared/aws/clients.ts, configured from the rig's environment), recorded from here on.
@@ -128,10 +139,8 @@ function unusedPatterns(role: keyof typeof statements, requests: TableRequest[])
   const patterns = statements[role].flatMap((statement) =>
     Object.values(statement.Condition?.['ForAllValues:StringLike'] ?? {}).flat(),
   );
-  const like = (pattern: string, value: string) =>
-    pattern.endsWith('*') ? value.startsWith(pattern.slice(0, -1)) : value === pattern;
   return [...new Set(patterns)].filter(
-    (pattern) => !requests.some((request) => request.leadingKeys.some((key) => like(pattern, key))),
+    (pattern) => !requests.some((request) => request.leadingKeys.some((key) => stringLike(pattern, key))),
   );
 }
 
@@ -253,6 +262,70 @@ describe('every table request of a run is allowed by its function’s role', () 
   });
 });
 
+describe('every table request of a notifier and delivery run is allowed by their roles', () => {
+  it('the notifier (a run and a rerun) and the delivery function (a 500, its retry, a 200)', async () => {
+    // Prepare: a webhook subscription to a topic with anniversaries on 07-09, and a receiver that fails once.
+    const setup = recordedClient().doc;
+    const keys = newSealingKeyPair();
+    const topic = 'riverton-light-rail';
+    const statuses = [500, 200];
+    const server = createServer((_req, res) => {
+      res.statusCode = statuses.shift() ?? 200;
+      res.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await addWebhook(new SubscriptionStore(setup, rig.tableName), new SecretSealer(keys.publicKeyPem), {
+      id: 'wh_tableaccesstableaccess',
+      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+      topics: [topic],
+    });
+    const notifierClient = recordedClient();
+    const deliveryClient = recordedClient();
+    const delivery = new WebhookDelivery({
+      subscriptions: new SubscriptionStore(deliveryClient.doc, rig.tableName),
+      markers: new DeliveryMarkers(deliveryClient.doc, rig.tableName),
+      opener: new SecretOpener(keys.privateKeyPem),
+      post: guardedPost({ allowLoopback: true }, 2_000),
+      now,
+    });
+    const queue = new LocalDeliveryQueue({
+      handler: (event) => deliverBatch(event.Records, delivery, { maxReceiveCount: 3, log: () => undefined }),
+      maxReceiveCount: 3,
+      retryDelayMs: () => 5,
+      deadLetter: () => undefined,
+    });
+    const notifier = new Notifier({
+      store: new EventsTable(notifierClient.doc, rig.tableName),
+      subscriptions: new SubscriptionStore(notifierClient.doc, rig.tableName),
+      markers: new DeliveryMarkers(notifierClient.doc, rig.tableName),
+      queue,
+      links,
+      timeZone: 'UTC',
+      leap: 'feb28',
+      now,
+      staleClaimMs: 600_000,
+    });
+
+    // Act
+    try {
+      const first = await notifier.run();
+      await queue.drain();
+      await notifier.run();
+      await queue.drain();
+      expect(first.webhooks.queued.map((queued) => queued.id)).toEqual(['wh_tableaccesstableaccess']);
+    } finally {
+      server.close();
+    }
+
+    // Assess
+    expect(statuses).toEqual([]);
+    expectAllAllowed('notifier', notifierClient.requests);
+    expect(unusedPatterns('notifier', notifierClient.requests)).toEqual([]);
+    expectAllAllowed('delivery', deliveryClient.requests);
+    expect(unusedPatterns('delivery', deliveryClient.requests)).toEqual([]);
+  });
+});
+
 describe('the request check itself', () => {
   it('refuses a read of a partition the role does not grant, a Scan, and a request on the wrong resource', () => {
     const api = () => statements.api;
@@ -274,5 +347,9 @@ describe('the request check itself', () => {
         resources,
       ),
     ).toBe(true);
+    // The notifier reads only the all-events month-days: `MD#??-??` is exactly five characters after `MD#`.
+    const index = (key: string) => ({ action: 'dynamodb:Query', index: 'ByMonthDay', leadingKeys: [key] });
+    expect(isAllowed(statements.notifier, index('MD#07-09'), resources)).toBe(true);
+    expect(isAllowed(statements.notifier, index('MD#07-09#T#riverton'), resources)).toBe(false);
   });
 });

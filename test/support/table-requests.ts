@@ -94,7 +94,7 @@ export function tableRequestOf(command: { constructor: { name: string }; input: 
 }
 
 /** IAM's StringLike: `*` any run of characters, `?` one; everything else literal and case-sensitive. */
-function stringLike(pattern: string, value: string): boolean {
+export function stringLike(pattern: string, value: string): boolean {
   const source = pattern
     .replace(/[.+^${}()|[\]\\]/g, '\\$&')
     .replace(/\*/g, '.*')
