@@ -866,6 +866,58 @@ describe('alarms', () => {
       AlarmActions: alarmTopic,
     });
   });
+
+  it('alarm when ingest messages keep going back for retries, 15 minutes in a row', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: INGEST_METRICS.namespace,
+      MetricName: INGEST_METRICS.retried,
+      Dimensions: [{ Name: 'service', Value: 'context-feeds' }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 10,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 3,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: alarmTopic,
+      OKActions: alarmTopic,
+    });
+  });
+
+  it('alarm on any malformed notification, read from the per-reason rejection metric', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: INGEST_METRICS.namespace,
+      MetricName: INGEST_METRICS.rejected,
+      // CloudFormation lists dimensions by name.
+      Dimensions: [
+        { Name: INGEST_METRICS.reasonDimension, Value: 'malformed-notification' },
+        { Name: 'service', Value: 'context-feeds' },
+      ],
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: alarmTopic,
+    });
+  });
+
+  it('keep every ingest metric an alarm reads among those the ingest publishes', () => {
+    const published = new Set<string>([
+      INGEST_METRICS.processed,
+      INGEST_METRICS.ingested,
+      INGEST_METRICS.rejected,
+      INGEST_METRICS.retried,
+    ]);
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as { Properties: Props }[];
+    const read = alarms.flatMap(({ Properties }) => [
+      ...(Properties.Namespace === INGEST_METRICS.namespace ? [Properties.MetricName as string] : []),
+      ...((Properties.Metrics as { MetricStat?: { Metric: Props } }[] | undefined) ?? [])
+        .map((metric) => metric.MetricStat?.Metric)
+        .filter((metric) => metric?.Namespace === INGEST_METRICS.namespace)
+        .map((metric) => metric?.MetricName as string),
+    ]);
+    expect(read.length).toBeGreaterThanOrEqual(4);
+    for (const name of read) expect(published).toContain(name);
+  });
 });
 
 describe('outputs', () => {
