@@ -1,6 +1,6 @@
 // The real ingest handler on one concurrent batch of every kind of outcome (events, three rejection reasons, a
 // malformed message, a retry, a message naming two objects): every log line carries its own object's key and
-// sequencer (never a sibling's), and the Embedded Metric Format documents carry the ingested, rejected (in total
+// sequencer (never a sibling's), on the last receive too (retries exhausted), and the Embedded Metric Format documents carry the ingested, rejected (in total
 // and per reason, a bounded dimension) and retried counts the alarms read.
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { SQSRecord } from 'aws-lambda';
@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { INGEST_METRICS, REJECTION_REASONS } from '../../shared/ingest/ingest-metrics';
 import { EventsTable } from '../../shared/store/events-table';
 import { type IngestRig, startIngestRig } from '../support/local-aws';
-import { s3Message, sqsEvent, sqsRecord } from '../support/sqs';
+import { redelivered, s3Message, sqsEvent, sqsRecord } from '../support/sqs';
 
 let rig: IngestRig;
 let handlerS3: S3Client;
@@ -52,6 +52,39 @@ async function upload(key: string, body: string | Uint8Array): Promise<number> {
   return typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
 }
 
+/**
+ * Runs one batch through the real handler while S3 answers SlowDown for `throttledKey` (a fault s3rver does
+ * not make): a transient failure. Returns the handler's answer and every JSON document it wrote.
+ */
+async function runBatch(records: SQSRecord[], throttledKey: string) {
+  const real = rig.s3.client;
+  mockClient(handlerS3)
+    .on(GetObjectCommand)
+    .callsFake(async (input: GetObjectCommand['input']) => {
+      if (input.Key === throttledKey)
+        throw Object.assign(new Error('Please reduce your request rate.'), {
+          name: 'SlowDown',
+          $fault: 'server',
+        });
+      return real.send(new GetObjectCommand(input));
+    });
+  written.length = 0;
+  const capture = (chunk: unknown) => {
+    written.push(String(chunk));
+    return true;
+  };
+  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+  try {
+    const response = await rig.handler(sqsEvent(records));
+    return { response, documents: writtenDocuments() };
+  } finally {
+    stdout.mockRestore();
+    stderr.mockRestore();
+    mockClient(handlerS3).restore();
+  }
+}
+
 describe('one ingest batch, logged and counted', () => {
   it('puts the key and sequencer of its own object on every log line, and publishes the counts by reason', async () => {
     // Prepare: one batch, whose records the handler runs concurrently.
@@ -91,38 +124,12 @@ describe('one ingest batch, logged and counted', () => {
       sqsRecord('m-malformed', '{"Records": "nope"'),
       single('throttled'),
     ];
-    // S3 answers SlowDown for one object (a fault s3rver does not make): a transient failure, retried.
-    const real = rig.s3.client;
-    mockClient(handlerS3)
-      .on(GetObjectCommand)
-      .callsFake(async (input: GetObjectCommand['input']) => {
-        if (input.Key === objects.throttled.key)
-          throw Object.assign(new Error('Please reduce your request rate.'), {
-            name: 'SlowDown',
-            $fault: 'server',
-          });
-        return real.send(new GetObjectCommand(input));
-      });
-    const capture = (chunk: unknown) => {
-      written.push(String(chunk));
-      return true;
-    };
-    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(capture);
-    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(capture);
 
     // Act
-    let response: Awaited<ReturnType<IngestRig['handler']>>;
-    try {
-      response = await rig.handler(sqsEvent(records));
-    } finally {
-      stdout.mockRestore();
-      stderr.mockRestore();
-      mockClient(handlerS3).restore();
-    }
+    const { response, documents } = await runBatch(records, objects.throttled.key);
 
     // Assess: the outcome the logs and metrics must describe.
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-throttled' }]);
-    const documents = writtenDocuments();
     const lines = documents.filter((doc) => typeof doc.level === 'string' && typeof doc.message === 'string');
     expect(lines.length).toBeGreaterThanOrEqual(Object.keys(objects).length + 1);
     const expectedSequencer = new Map<string, string>([
@@ -183,5 +190,44 @@ describe('one ingest batch, logged and counted', () => {
     expect(publishedReasons).toEqual(recordedReasons);
     expect(Object.keys(publishedReasons)).toHaveLength(4);
     for (const reason of Object.keys(publishedReasons)) expect(REJECTION_REASONS).toContain(reason);
+  });
+
+  it('keeps the keys on the last receive, where a message of two objects is recorded as retries exhausted', async () => {
+    // Prepare: a message naming two objects whose first read keeps failing, on its last receive.
+    const first = { key: 'news/2015/07/1/exhausted-a.md', seq: '0A01' };
+    const second = { key: 'news/2015/07/2/exhausted-b.md', seq: '0A02' };
+    const bodies = await Promise.all(
+      [first, second].map(async (object, n) => {
+        const size = await upload(object.key, eventFile(String(n + 1), 'Theta'));
+        return JSON.parse(s3Message({ key: object.key, sequencer: object.seq, size }).body) as {
+          Records: unknown[];
+        };
+      }),
+    );
+    const message = sqsRecord(
+      'm-exhausted',
+      JSON.stringify({ Records: bodies.flatMap((body) => body.Records) }),
+    );
+    const lastReceive = Number(process.env.MAX_RECEIVE_COUNT);
+
+    // Act
+    const { response, documents } = await runBatch([redelivered(message, lastReceive)], first.key);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-exhausted' }]);
+    const lines = documents.filter((doc) => typeof doc.level === 'string' && typeof doc.message === 'string');
+    const sequencerOf = new Map([first, second].map((object) => [object.key, object.seq.padEnd(48, '0')]));
+    for (const line of lines)
+      expect(line.sequencer, JSON.stringify(line)).toBe(sequencerOf.get(String(line.key)));
+    expect(lines.map((line) => [line.key, line.message])).toEqual([
+      [first.key, 'transient failure'],
+      [first.key, 'retries exhausted; recorded as a rejection'],
+      [second.key, 'retries exhausted; recorded as a rejection'],
+    ]);
+    expect(lines[0]).toMatchObject({ next: 'the DLQ', receiveCount: lastReceive, messageId: 'm-exhausted' });
+    const byReason = documents.filter((doc) => doc.reason !== undefined);
+    expect(byReason).toEqual([
+      expect.objectContaining({ reason: 'retries-exhausted', [INGEST_METRICS.rejected]: 2 }),
+    ]);
   });
 });
