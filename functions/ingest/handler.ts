@@ -1,12 +1,12 @@
 // Ingest Lambda: SQS batch of S3 notifications → events in DynamoDB, with partial batch failures.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { clients } from '../../shared/aws/clients';
 import { ingestConfigSchema, loadConfig } from '../../shared/config';
 import { BatchedIngestStore } from '../../shared/ingest/batched-store';
-import { INGEST_METRICS, IngestTally } from '../../shared/ingest/ingest-metrics';
+import { INGEST_METRICS, IngestTally, publishIngestCounts } from '../../shared/ingest/ingest-metrics';
 import { processMessage } from '../../shared/ingest/process-message';
 import { latestAcceptedDate, parseEventObject } from '../../shared/parse';
 import { EventsTable } from '../../shared/store/events-table';
@@ -44,8 +44,7 @@ const recordHandler = (tally: IngestTally, batch: BatchedIngestStore) => async (
       ),
     );
   } catch (error) {
-    const next = receiveCount >= deps.maxReceiveCount ? 'the DLQ' : 'a retry';
-    logger.error('transient failure', { messageId: record.messageId, receiveCount, next, error });
+    // processMessage logged it, on a line with the object's key and sequencer.
     tally.retried++;
     throw error;
   }
@@ -62,10 +61,6 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
       processInParallel: true,
     });
   } finally {
-    // Both counts even when zero, so the rejection-rate alarm has a denominator in every period.
-    metrics.addMetric(INGEST_METRICS.processed, MetricUnit.Count, tally.processed);
-    metrics.addMetric(INGEST_METRICS.rejected, MetricUnit.Count, tally.rejected);
-    metrics.addMetric(INGEST_METRICS.retried, MetricUnit.Count, tally.retried);
-    metrics.publishStoredMetrics();
+    publishIngestCounts(metrics, tally);
   }
 };

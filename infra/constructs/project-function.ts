@@ -11,6 +11,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { tableSchema } from '../../shared/store/table-schema';
 import { type LogLevel, repoRoot } from '../stacks/config';
+import type { TablePartitionAccess } from './table-access';
 
 /**
  * The Node.js runtime cdk-nag 3.0.2's AwsSolutions-L1 accepts: it takes the highest `nodejs*` version in
@@ -110,18 +111,69 @@ export class ProjectFunction extends nodejs.NodejsFunction {
     });
   }
 
-  /** Sets TABLE_NAME and grants the item-level actions of `access` on the table and its GSIs (no Describe/Stream). */
-  bindTable(table: { tableName: string; tableArn: string }, access: TableAccess): this {
+  /**
+   * Sets TABLE_NAME and grants table access. A `TablePartitionAccess` (infra/constructs/table-access.ts) grants
+   * exactly its actions, each limited with `dynamodb:LeadingKeys` to its partitions, and the index Query to its
+   * index partitions in a statement of its own. `'read'` / `'readWrite'` grant the item-level actions on the
+   * whole table and its GSI (no Describe/Stream/Scan); prefer a partition access.
+   */
+  bindTable(
+    table: { tableName: string; tableArn: string },
+    access: TableAccess | TablePartitionAccess,
+  ): this {
     this.once('table');
     this.addEnvironment('TABLE_NAME', table.tableName);
-    const actions = access === 'read' ? TABLE_READ_ACTIONS : [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS];
-    this.addToRolePolicy(
-      new iam.PolicyStatement({
-        sid: access === 'read' ? 'ReadEventsTable' : 'ReadWriteEventsTable',
-        actions,
-        resources: [table.tableArn, `${table.tableArn}/index/${tableSchema.monthDayIndex.name}`],
-      }),
-    );
+    const indexArn = `${table.tableArn}/index/${tableSchema.monthDayIndex.name}`;
+    if (typeof access === 'string') {
+      const actions =
+        access === 'read' ? TABLE_READ_ACTIONS : [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS];
+      this.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: access === 'read' ? 'ReadEventsTable' : 'ReadWriteEventsTable',
+          actions,
+          resources: [table.tableArn, indexArn],
+        }),
+      );
+      return this;
+    }
+    // ForAllValues: every partition key the request names must match a pattern. Only actions that name
+    // their keys (item, batch and Query requests) are granted: a Scan names none and would pass.
+    const onPartitions = (partitions: readonly string[]) => ({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...partitions] },
+    });
+    const dynamo = (actions: readonly string[]) => actions.map((action) => `dynamodb:${action}`);
+    if (access.read) {
+      this.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'ReadOwnPartitions',
+          actions: dynamo(access.read.actions),
+          resources: [table.tableArn],
+          conditions: onPartitions(access.read.partitions),
+        }),
+      );
+    }
+    if (access.queryMonthDayIndex) {
+      // A Query of a GSI names the index's partition key value (`MD#…`), not a table partition: a statement
+      // of its own, on the index ARN only. Key-only entries: the events are then read from the table.
+      this.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'QueryMonthDayIndex',
+          actions: ['dynamodb:Query'],
+          resources: [indexArn],
+          conditions: onPartitions(access.queryMonthDayIndex),
+        }),
+      );
+    }
+    if (access.write) {
+      this.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'WriteOwnPartitions',
+          actions: dynamo(access.write.actions),
+          resources: [table.tableArn],
+          conditions: onPartitions(access.write.partitions),
+        }),
+      );
+    }
     return this;
   }
 
@@ -194,25 +246,6 @@ export class ProjectFunction extends nodejs.NodejsFunction {
         maxBatchingWindow: options.maxBatchingWindow,
         maxConcurrency: options.maxConcurrency,
         reportBatchItemFailures: true,
-      }),
-    );
-    return this;
-  }
-
-  /**
-   * Grants item writes only on partitions whose key starts with one of `prefixes` (`dynamodb:LeadingKeys`),
-   * on top of a read binding: the subscription and delivery code can never write an event item.
-   */
-  bindTableWrites(table: { tableArn: string }, prefixes: readonly string[]): this {
-    this.once('table-writes');
-    this.addToRolePolicy(
-      new iam.PolicyStatement({
-        sid: 'WriteOwnPartitions',
-        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-        resources: [table.tableArn],
-        conditions: {
-          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes.map((prefix) => `${prefix}*`) },
-        },
       }),
     );
     return this;

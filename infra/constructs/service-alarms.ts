@@ -33,6 +33,12 @@ export interface ServiceAlarmsProps {
 const PERIOD = Duration.minutes(5);
 /** Percent of the objects handled in one period that were rejected. */
 export const REJECTION_RATE_THRESHOLD = 25;
+/**
+ * Messages handed back to SQS per period, in each of RETRY_PERIODS periods in a row: retries are normal in a
+ * burst (throttling during a bulk load), but sustained ones mean DynamoDB or S3 keeps failing.
+ */
+export const RETRIED_MESSAGES_THRESHOLD = 10;
+export const RETRY_PERIODS = 3;
 
 export class ServiceAlarms extends Construct {
   readonly alarms: cloudwatch.Alarm[] = [];
@@ -141,11 +147,14 @@ export class ServiceAlarms extends Construct {
       evaluationPeriods: 1,
     });
 
-    const ingestMetric = (metricName: string) =>
+    const ingestMetric = (metricName: string, reason?: string) =>
       new cloudwatch.Metric({
         namespace: INGEST_METRICS.namespace,
         metricName,
-        dimensionsMap: { service: props.serviceName },
+        dimensionsMap: {
+          service: props.serviceName,
+          ...(reason === undefined ? {} : { [INGEST_METRICS.reasonDimension]: reason }),
+        },
         period: PERIOD,
         statistic: 'Sum',
       });
@@ -161,6 +170,25 @@ export class ServiceAlarms extends Construct {
         period: PERIOD,
       }),
       threshold: REJECTION_RATE_THRESHOLD,
+      ...atLeast,
+      evaluationPeriods: 1,
+    });
+
+    add('IngestRetriesSustained', {
+      alarmDescription: `At least ${RETRIED_MESSAGES_THRESHOLD} ingest messages went back to SQS for a retry in each of ${RETRY_PERIODS} periods of 5 minutes: DynamoDB or S3 keeps failing (see the ingest's "transient failure" log lines).`,
+      metric: ingestMetric(INGEST_METRICS.retried),
+      threshold: RETRIED_MESSAGES_THRESHOLD,
+      ...atLeast,
+      evaluationPeriods: RETRY_PERIODS,
+      datapointsToAlarm: RETRY_PERIODS,
+    });
+
+    // Not a hostile file but a wiring fault: something other than S3 notifications reaches the ingest queue.
+    add('IngestMalformedNotifications', {
+      alarmDescription:
+        'The ingest queue received messages that are not S3 event notifications (rejections with reason malformed-notification): check what sends to the queue.',
+      metric: ingestMetric(INGEST_METRICS.rejected, 'malformed-notification'),
+      threshold: 1,
       ...atLeast,
       evaluationPeriods: 1,
     });

@@ -1,12 +1,24 @@
 // Turns a Node HTTP request into an API Gateway HTTP API (payload 2.0) event and writes the Lambda's result.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { REQUEST_LIMITS } from '../../shared/http/security-headers';
 
 export type HttpLambda = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
+/**
+ * The body, kept up to one byte past the handler's bound (so the handler still answers 413) and drained
+ * beyond it: a huge upload costs this process no memory. API Gateway caps bodies at 10 MB in AWS.
+ */
+async function readBody(req: IncomingMessage, keepBytes = REQUEST_LIMITS.bodyBytes + 1): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
+  let kept = 0;
+  for await (const chunk of req) {
+    const room = keepBytes - kept;
+    if (room <= 0) continue;
+    const part = (chunk as Buffer).subarray(0, room);
+    chunks.push(part);
+    kept += part.length;
+  }
   return Buffer.concat(chunks);
 }
 

@@ -8,12 +8,12 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { tableSchema } from '../../shared/store/table-schema';
-import { writablePrefixes } from '../../shared/subscriptions/keys';
 import { Cdn } from '../constructs/cdn';
 import { DailyNotifierSchedule } from '../constructs/daily-notifier';
 import { type ImportedValue, ProjectFunction } from '../constructs/project-function';
 import { ServiceAlarms } from '../constructs/service-alarms';
 import { ADMIN_ROUTES, ServiceApi } from '../constructs/service-api';
+import { tableAccess } from '../constructs/table-access';
 import { DELIVERY_FUNCTION_TIMEOUT, DELIVERY_MAX_RECEIVE_COUNT } from '../constructs/webhook-delivery-store';
 import { handlerEntry, ingestTuning, type ServiceConfig } from './config';
 import { exportName, type StatefulExport } from './contract';
@@ -80,7 +80,7 @@ export class StatelessStack extends Stack {
       timeout: ingestTuning.timeout,
       memorySize: 1024,
     })
-      .bindTable(table, 'readWrite')
+      .bindTable(table, tableAccess.ingest)
       .bindEventObjectsRead(imported('EventsBucketArn'), config.eventPrefixes)
       .consumeQueue(ingestQueue, ingestTuning);
 
@@ -112,8 +112,7 @@ export class StatelessStack extends Stack {
           : {}),
       },
     })
-      .bindTable(table, 'read')
-      .bindTableWrites(table, writablePrefixes.api)
+      .bindTable(table, tableAccess.api)
       .bindTopicSubscriptions(notificationTopic, imported('NotificationTopicArn'));
 
     this.adminFunction = new ProjectFunction(this, 'AdminFunction', {
@@ -122,7 +121,7 @@ export class StatelessStack extends Stack {
       description: 'Operator reads: ingest stats and rejections',
       timeout: Duration.seconds(15),
       memorySize: 512,
-    }).bindTable(table, 'read');
+    }).bindTable(table, tableAccess.admin);
 
     if (props.notifierEntry) {
       this.notifierFunction = new ProjectFunction(this, 'NotifierFunction', {
@@ -133,8 +132,7 @@ export class StatelessStack extends Stack {
         memorySize: 512,
         environment: { NOTIFY_TIME_ZONE: config.notifyTimeZone },
       })
-        .bindTable(table, 'read')
-        .bindTableWrites(table, writablePrefixes.notifier)
+        .bindTable(table, tableAccess.notifier)
         .bindTopicPublish(notificationTopic)
         .bindQueueSend(deliveryQueue);
 
@@ -155,8 +153,7 @@ export class StatelessStack extends Stack {
           DELIVERY_QUEUE_URL: deliveryQueue.queueUrl,
         },
       })
-        .bindTable(table, 'read')
-        .bindTableWrites(table, writablePrefixes.delivery)
+        .bindTable(table, tableAccess.delivery)
         .consumeQueue(deliveryQueue, {
           batchSize: 10,
           maxBatchingWindow: Duration.seconds(1),

@@ -1,7 +1,6 @@
 // The public HTTP API: each route parses its request, reads the store, and shapes the response.
 import { type LeapPolicy, parseMonthDay, storedMonthDaysFor, todayIn, yearsAgo } from '../domain/calendar';
 import { topicSlug } from '../domain/topics';
-import { renderOpml } from '../feeds/opml';
 import {
   type FeedFormat,
   type FeedSpec,
@@ -21,6 +20,7 @@ import { withPages } from '../web/routes';
 import { anniversaryRoutes } from './anniversary-routes';
 import { parseLang } from './lang-filter';
 import { baseUrlOf, type Links, linksFor } from './links';
+import { opmlRoutes } from './opml-routes';
 import { type SubscriptionRouteDeps, subscriptionRoutes } from './subscription-routes';
 
 export interface ApiDeps {
@@ -261,30 +261,7 @@ export function apiRoutes(deps: ApiDeps): (req: HttpRequest) => Promise<HttpResp
     }),
     route('GET', '/on-this-day', (req) => onThisDay(req, undefined)),
     route('GET', '/on-this-day/{monthDay}', (req) => onThisDay(req, req.params.monthDay)),
-    route('GET', '/opml', async (req) => {
-      const link = links(req);
-      const topics: TopicSummary[] = [];
-      let after: PageRequest['after'];
-      do {
-        const page = await store.listTopics(undefined, { limit: listLimit.max, ...(after ? { after } : {}) });
-        topics.push(...page.items);
-        after = page.next;
-      } while (after);
-      const body = renderOpml({
-        title: 'the Context — topic feeds',
-        topics: topics.map((topic) => ({
-          label: topic.label,
-          slug: topic.slug,
-          feeds: topicJson(link, topic).feeds,
-        })),
-      });
-      // No Last-Modified: a topic that disappears moves no remaining topic's time.
-      return conditionalResponse(req, {
-        body,
-        contentType: 'text/x-opml; charset=utf-8',
-        cacheControl: listCacheControl,
-      });
-    }),
+    ...opmlRoutes({ store, links, cursors }),
   );
   // Browsers get HTML pages on the paths they share with this API (see shared/web/routes.tsx).
   return withPages(api, deps);

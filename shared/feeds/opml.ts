@@ -18,6 +18,11 @@ export interface OpmlSpec {
   topics: OpmlTopic[];
   /** Which feed each outline subscribes to; RSS unless told (OPML's type="rss" also covers Atom). */
   format?: FeedFormat;
+  /**
+   * The next page of a long list, as OPML 2.0's own inclusion (`type="include"`, `url`): outliners expand it
+   * in place, and subscription importers skip it (it has no `xmlUrl`).
+   */
+  next?: { url: string; text: string };
 }
 
 function attributes(pairs: [string, string | undefined][]): string {
@@ -46,6 +51,15 @@ export function renderOpml(spec: OpmlSpec): string {
       ['htmlUrl', httpUrl(topic.htmlUrl)],
     ])}/>`;
   });
+  if (spec.next !== undefined) {
+    outlines.push(
+      `    <outline${attributes([
+        ['text', xmlChars(spec.next.text)],
+        ['type', 'include'],
+        ['url', requireHttpUrl(spec.next.url, 'next page URL')],
+      ])}/>`,
+    );
+  }
   return [
     '<?xml version="1.0" encoding="utf-8"?>',
     '<opml version="2.0">',

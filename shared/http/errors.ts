@@ -33,6 +33,11 @@ export class Unauthorized extends Error {
   override readonly name = 'Unauthorized';
 }
 
+/** The request body is larger than this service accepts (413, RFC 9110's "Content Too Large"). */
+export class ContentTooLarge extends Error {
+  override readonly name = 'ContentTooLarge';
+}
+
 /** The client made too many requests; `retryAfterSeconds` says when to try again (429). */
 export class TooManyRequests extends Error {
   override readonly name = 'TooManyRequests';

@@ -2,6 +2,7 @@
 import { InvalidMonthDay } from '../domain/calendar';
 import {
   BadRequest,
+  ContentTooLarge,
   MethodNotAllowed,
   NotFound,
   NotImplemented,
@@ -67,6 +68,11 @@ function describe(error: unknown): { problem: ProblemDetails; headers?: Record<s
     return {
       problem: { type: 'about:blank', title: 'Unauthorized', status: 401, detail: error.message },
       headers: { 'www-authenticate': 'Bearer' },
+    };
+  }
+  if (error instanceof ContentTooLarge) {
+    return {
+      problem: { type: 'about:blank', title: 'Content Too Large', status: 413, detail: error.message },
     };
   }
   if (error instanceof TooManyRequests) {

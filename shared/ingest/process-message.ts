@@ -23,6 +23,10 @@ export interface MessageDeps extends IngestDeps {
  * message alone. A message that can never succeed is recorded as a rejection instead of being retried.
  * On the last receive a transient failure is recorded as a `retries-exhausted` rejection of every object
  * not yet handled in this attempt, and then still thrown, so that the message goes to the DLQ for a redrive.
+ *
+ * Every line it logs carries the object's `key` and `sequencer` (and the `messageId`): each object logs through
+ * a child logger of its own, never by appending keys to the shared one, because the records of a batch run
+ * concurrently. Whatever it throws it has logged first, so the caller need not log it again.
  */
 export async function processMessage(
   deps: MessageDeps,
@@ -37,25 +41,53 @@ export async function processMessage(
   try {
     notifications = parseNotificationBody(message.body);
   } catch (error) {
-    if (!(error instanceof MalformedNotificationError)) throw error;
-    const key = `sqs-message/${message.messageId}`;
-    logger.error('malformed notification', { key, reason: error.message });
-    await deps.store.putRejection({ key, sequencer: '0' }, 'malformed-notification', error.message);
+    // No object to name: the message stands for itself, as its rejection does (sequencer 0).
+    const log = logger.createChild({
+      persistentKeys: {
+        key: `sqs-message/${message.messageId}`,
+        sequencer: '0',
+        messageId: message.messageId,
+      },
+    });
+    if (!(error instanceof MalformedNotificationError)) {
+      log.error('unreadable notification', { error });
+      throw error;
+    }
+    log.error('malformed notification', { reason: error.message });
+    try {
+      await deps.store.putRejection(
+        { key: `sqs-message/${message.messageId}`, sequencer: '0' },
+        'malformed-notification',
+        error.message,
+      );
+    } catch (writeError) {
+      log.warn('transient failure', { receiveCount: message.receiveCount ?? 0, error: writeError });
+      throw writeError;
+    }
     return [report({ status: 'rejected', reason: 'malformed-notification' })];
   }
   const outcomes: IngestOutcome[] = [];
   for (const [index, notification] of notifications.entries()) {
     const log = logger.createChild({
-      persistentKeys: { key: notification.key, sequencer: notification.sequencer },
+      persistentKeys: {
+        key: notification.key,
+        sequencer: notification.sequencer,
+        messageId: message.messageId,
+      },
     });
     let outcome: IngestOutcome;
     try {
       outcome = await ingestObject(deps, notification);
     } catch (error) {
       const attempts = message.receiveCount ?? 0;
-      // On the object's own logger, so the line carries its key and sequencer like every other one.
-      log.warn('transient failure', { action: notification.action, receiveCount: attempts, error });
-      if (attempts < deps.maxReceiveCount) throw error;
+      const last = attempts >= deps.maxReceiveCount;
+      log.warn('transient failure', {
+        action: notification.action,
+        receiveCount: attempts,
+        next: last ? 'the DLQ' : 'a retry',
+        error,
+      });
+      if (!last) throw error;
       // Objects before this one were handled in this attempt: only the rest are left unrecorded.
       const unhandled = notifications.slice(index).map(versionOf);
       const detail = `ingestion failed ${attempts} times (last error: ${errorName(error)}); the message went to the dead-letter queue`;

@@ -44,4 +44,55 @@ describe('security headers', () => {
     expect(longQuery.statusCode).toBe(400);
     expect(longQuery.headers?.['content-security-policy']).toBe(ERROR_CSP);
   });
+
+  it('answers 413 problem details for a body over its bound, plain or base64-encoded, before any route runs', async () => {
+    // Prepare: a route that would fail the test if it ran.
+    let ran = 0;
+    const posting = http(
+      router(
+        route('POST', '/in', async () => {
+          ran++;
+          return json({ ok: true }, 201);
+        }),
+      ),
+      { logError: () => undefined },
+    );
+    const atLimit = 'a'.repeat(REQUEST_LIMITS.bodyBytes);
+    const overLimit = `${atLimit}a`;
+
+    // Act
+    const plain = await posting(apiEvent({ method: 'POST', rawPath: '/in', body: overLimit }));
+    const encoded = await posting(
+      apiEvent({
+        method: 'POST',
+        rawPath: '/in',
+        body: Buffer.from(overLimit).toString('base64'),
+        isBase64Encoded: true,
+      }),
+    );
+    const multiByte = await posting(
+      apiEvent({
+        method: 'POST',
+        rawPath: '/in',
+        body: '€'.repeat(Math.ceil(REQUEST_LIMITS.bodyBytes / 3) + 1),
+      }),
+    );
+    const fits = await posting(
+      apiEvent({
+        method: 'POST',
+        rawPath: '/in',
+        body: Buffer.from(atLimit).toString('base64'),
+        isBase64Encoded: true,
+      }),
+    );
+
+    // Assess
+    for (const response of [plain, encoded, multiByte]) {
+      expect(response.statusCode).toBe(413);
+      expect(response.headers?.['content-type']).toMatch(/^application\/problem\+json/);
+      expect(response.headers?.['content-security-policy']).toBe(ERROR_CSP);
+    }
+    expect(fits.statusCode).toBe(201);
+    expect(ran).toBe(1);
+  });
 });

@@ -156,10 +156,6 @@ describe('IAM: each function gets only what it uses', () => {
     const fn = resourceOf(template, 'AWS::Lambda::Function', fnId).props;
     return { 'Fn::GetAtt': [((fn.LoggingConfig as Props).LogGroup as { Ref: string }).Ref, 'Arn'] };
   };
-  const tableResources = [
-    importOf('TableArn'),
-    { 'Fn::Join': ['', [importOf('TableArn'), '/index/ByMonthDay']] },
-  ];
 
   it('grants no wildcard actions and only this service’s resources', () => {
     for (const fnId of Object.values(fnIds)) {
@@ -181,34 +177,63 @@ describe('IAM: each function gets only what it uses', () => {
     }
   });
 
-  /** The statement that lets a function write only partitions starting with `prefixes`. */
-  const ownPartitionWrites = (prefixes: string[]) =>
-    expect.objectContaining({
-      Action: ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-      Resource: importOf('TableArn'),
-      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes } },
-    });
+  const tableArn = importOf('TableArn');
+  const indexArn = { 'Fn::Join': ['', [importOf('TableArn'), '/index/ByMonthDay']] };
+  const onPartitions = (patterns: string[]) => ({
+    'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': patterns },
+  });
+  /** The function's DynamoDB statements, exactly: actions, resource and LeadingKeys condition each. */
+  const tableStatementsOf = (fnId: string) =>
+    statementsOf(fnId).filter((statement) =>
+      (Array.isArray(statement.Action) ? statement.Action : [statement.Action]).some((action) =>
+        action.startsWith('dynamodb:'),
+      ),
+    );
+  const eventStore = ['EVENT#*', 'TOPIC#*', 'ALL#*', 'TOPICS', 'STATS', 'REJECTION', 'OBJECT#*', 'JOURNAL#*'];
 
-  it('lets the admin function only read the table', () => {
-    const statements = statementsOf(fnIds.admin);
-    expect(actionsOf(statements)).toEqual(
-      [
-        'dynamodb:BatchGetItem',
-        'dynamodb:GetItem',
-        'dynamodb:Query',
-        'logs:CreateLogStream',
-        'logs:PutLogEvents',
-      ].sort(),
-    );
-    expect(statements).toContainEqual(
-      expect.objectContaining({
-        Action: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
-        Resource: tableResources,
-      }),
-    );
+  it('limits every DynamoDB grant to named partitions, and grants no Scan, Describe, stream or transaction', () => {
+    for (const fnId of Object.values(fnIds)) {
+      const statements = tableStatementsOf(fnId);
+      expect(statements.length, fnId).toBeGreaterThan(0);
+      for (const statement of statements) {
+        const patterns = (statement as { Condition?: Record<string, Record<string, string[]>> }).Condition?.[
+          'ForAllValues:StringLike'
+        ]?.['dynamodb:LeadingKeys'];
+        expect(patterns, `${fnId} ${JSON.stringify(statement.Action)}`).toBeDefined();
+        // A pattern that is only `*` (or starts with one) would grant every partition.
+        for (const pattern of patterns ?? []) expect(pattern).toMatch(/^[A-Z]+(#\*|#[a-z]+|#\?\?-\?\?)?$/);
+      }
+      for (const action of actionsOf(statements)) {
+        expect([
+          'dynamodb:GetItem',
+          'dynamodb:BatchGetItem',
+          'dynamodb:Query',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:BatchWriteItem',
+        ]).toContain(action);
+      }
+    }
   });
 
-  it('lets the API read the table, write only subscription and rate items, and only create and delete SNS subscriptions on the topic', () => {
+  it('lets the admin function only read the totals, topic and rejection partitions', () => {
+    const statements = statementsOf(fnIds.admin);
+    expect(actionsOf(statements)).toEqual(
+      ['dynamodb:GetItem', 'dynamodb:Query', 'logs:CreateLogStream', 'logs:PutLogEvents'].sort(),
+    );
+    expect(tableStatementsOf(fnIds.admin)).toEqual([
+      {
+        Sid: 'ReadOwnPartitions',
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:Query'],
+        Resource: tableArn,
+        Condition: onPartitions(['STATS', 'TOPICS', 'REJECTION']),
+      },
+    ]);
+  });
+
+  it('lets the API read only event, listing, topic and subscription partitions and the month-day index, write only subscription and rate items, and only create and delete SNS subscriptions on the topic', () => {
     const statements = statementsOf(fnIds.api);
     expect(actionsOf(statements)).toEqual(
       [
@@ -217,6 +242,7 @@ describe('IAM: each function gets only what it uses', () => {
         'dynamodb:GetItem',
         'dynamodb:PutItem',
         'dynamodb:Query',
+        'dynamodb:Query',
         'dynamodb:UpdateItem',
         'logs:CreateLogStream',
         'logs:PutLogEvents',
@@ -224,7 +250,29 @@ describe('IAM: each function gets only what it uses', () => {
         'sns:Unsubscribe',
       ].sort(),
     );
-    expect(statements).toContainEqual(ownPartitionWrites(['SUBSCRIPTION#*', 'RATE#*']));
+    expect(tableStatementsOf(fnIds.api)).toEqual([
+      {
+        Sid: 'ReadOwnPartitions',
+        Effect: 'Allow',
+        Action: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
+        Resource: tableArn,
+        Condition: onPartitions(['EVENT#*', 'TOPIC#*', 'ALL#*', 'TOPICS', 'SUBSCRIPTION#*']),
+      },
+      {
+        Sid: 'QueryMonthDayIndex',
+        Effect: 'Allow',
+        Action: 'dynamodb:Query',
+        Resource: indexArn,
+        Condition: onPartitions(['MD#*']),
+      },
+      {
+        Sid: 'WriteOwnPartitions',
+        Effect: 'Allow',
+        Action: ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Resource: tableArn,
+        Condition: onPartitions(['SUBSCRIPTION#*', 'RATE#*']),
+      },
+    ]);
     expect(statements).toContainEqual(
       expect.objectContaining({ Action: 'sns:Subscribe', Resource: importOf('NotificationTopicArn') }),
     );
@@ -254,15 +302,11 @@ describe('IAM: each function gets only what it uses', () => {
     ).toContain('{{resolve:secretsmanager:');
   });
 
-  it('lets the delivery function consume the delivery queue and write only delivery markers', () => {
+  it('lets the delivery function consume the delivery queue, read webhook subscriptions and update only delivery markers', () => {
     const statements = statementsOf(fnIds.delivery);
     expect(actionsOf(statements)).toEqual(
       [
-        'dynamodb:DeleteItem',
-        'dynamodb:BatchGetItem',
         'dynamodb:GetItem',
-        'dynamodb:PutItem',
-        'dynamodb:Query',
         'dynamodb:UpdateItem',
         'logs:CreateLogStream',
         'logs:PutLogEvents',
@@ -273,7 +317,22 @@ describe('IAM: each function gets only what it uses', () => {
         'sqs:ReceiveMessage',
       ].sort(),
     );
-    expect(statements).toContainEqual(ownPartitionWrites(['DELIVERY#*']));
+    expect(tableStatementsOf(fnIds.delivery)).toEqual([
+      {
+        Sid: 'ReadOwnPartitions',
+        Effect: 'Allow',
+        Action: 'dynamodb:GetItem',
+        Resource: tableArn,
+        Condition: onPartitions(['SUBSCRIPTION#webhook']),
+      },
+      {
+        Sid: 'WriteOwnPartitions',
+        Effect: 'Allow',
+        Action: 'dynamodb:UpdateItem',
+        Resource: tableArn,
+        Condition: onPartitions(['DELIVERY#*']),
+      },
+    ]);
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: importOf('DeliveryQueueArn'),
       FunctionName: { Ref: fnIds.delivery },
@@ -283,7 +342,7 @@ describe('IAM: each function gets only what it uses', () => {
     expect((delivery.Environment as { Variables: Props }).Variables.MAX_RECEIVE_COUNT).toBe('5');
   });
 
-  it('lets the ingest read event objects, write the table and consume the queue', () => {
+  it('lets the ingest read event objects, read and write only the event store’s partitions (no Query) and consume the queue', () => {
     const statements = statementsOf(fnIds.ingest);
     expect(actionsOf(statements)).toEqual(
       [
@@ -292,7 +351,6 @@ describe('IAM: each function gets only what it uses', () => {
         'dynamodb:BatchGetItem',
         'dynamodb:GetItem',
         'dynamodb:PutItem',
-        'dynamodb:Query',
         'dynamodb:UpdateItem',
         'logs:CreateLogStream',
         'logs:PutLogEvents',
@@ -316,17 +374,32 @@ describe('IAM: each function gets only what it uses', () => {
     expect(statements).toContainEqual(
       expect.objectContaining({ Action: 's3:ListBucket', Resource: importOf('EventsBucketArn') }),
     );
-    expect(statements).toContainEqual(expect.objectContaining({ Resource: tableResources }));
+    expect(tableStatementsOf(fnIds.ingest)).toEqual([
+      {
+        Sid: 'ReadOwnPartitions',
+        Effect: 'Allow',
+        Action: ['dynamodb:BatchGetItem', 'dynamodb:GetItem'],
+        Resource: tableArn,
+        Condition: onPartitions(eventStore),
+      },
+      {
+        Sid: 'WriteOwnPartitions',
+        Effect: 'Allow',
+        Action: ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Resource: tableArn,
+        Condition: onPartitions(eventStore),
+      },
+    ]);
   });
 
-  it('lets the notifier read the table, mark deliveries, publish to the topic and queue webhook digests only', () => {
+  it('lets the notifier read anniversaries, webhook subscriptions and markers, mark deliveries, publish to the topic and queue webhook digests only', () => {
     const statements = statementsOf(fnIds.notifier);
     expect(actionsOf(statements)).toEqual(
       [
         'dynamodb:DeleteItem',
         'dynamodb:BatchGetItem',
-        'dynamodb:GetItem',
         'dynamodb:PutItem',
+        'dynamodb:Query',
         'dynamodb:Query',
         'dynamodb:UpdateItem',
         'logs:CreateLogStream',
@@ -335,7 +408,29 @@ describe('IAM: each function gets only what it uses', () => {
         'sqs:SendMessage',
       ].sort(),
     );
-    expect(statements).toContainEqual(ownPartitionWrites(['DELIVERY#*']));
+    expect(tableStatementsOf(fnIds.notifier)).toEqual([
+      {
+        Sid: 'ReadOwnPartitions',
+        Effect: 'Allow',
+        Action: ['dynamodb:BatchGetItem', 'dynamodb:Query'],
+        Resource: tableArn,
+        Condition: onPartitions(['ALL#*', 'SUBSCRIPTION#webhook', 'DELIVERY#*']),
+      },
+      {
+        Sid: 'QueryMonthDayIndex',
+        Effect: 'Allow',
+        Action: 'dynamodb:Query',
+        Resource: indexArn,
+        Condition: onPartitions(['MD#??-??']),
+      },
+      {
+        Sid: 'WriteOwnPartitions',
+        Effect: 'Allow',
+        Action: ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Resource: tableArn,
+        Condition: onPartitions(['DELIVERY#*']),
+      },
+    ]);
     expect(statements).toContainEqual(
       expect.objectContaining({ Action: 'sqs:SendMessage', Resource: importOf('DeliveryQueueArn') }),
     );
@@ -770,6 +865,58 @@ describe('alarms', () => {
       TreatMissingData: 'notBreaching',
       AlarmActions: alarmTopic,
     });
+  });
+
+  it('alarm when ingest messages keep going back for retries, 15 minutes in a row', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: INGEST_METRICS.namespace,
+      MetricName: INGEST_METRICS.retried,
+      Dimensions: [{ Name: 'service', Value: 'context-feeds' }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 10,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 3,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: alarmTopic,
+      OKActions: alarmTopic,
+    });
+  });
+
+  it('alarm on any malformed notification, read from the per-reason rejection metric', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: INGEST_METRICS.namespace,
+      MetricName: INGEST_METRICS.rejected,
+      // CloudFormation lists dimensions by name.
+      Dimensions: [
+        { Name: INGEST_METRICS.reasonDimension, Value: 'malformed-notification' },
+        { Name: 'service', Value: 'context-feeds' },
+      ],
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: alarmTopic,
+    });
+  });
+
+  it('keep every ingest metric an alarm reads among those the ingest publishes', () => {
+    const published = new Set<string>([
+      INGEST_METRICS.processed,
+      INGEST_METRICS.ingested,
+      INGEST_METRICS.rejected,
+      INGEST_METRICS.retried,
+    ]);
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as { Properties: Props }[];
+    const read = alarms.flatMap(({ Properties }) => [
+      ...(Properties.Namespace === INGEST_METRICS.namespace ? [Properties.MetricName as string] : []),
+      ...((Properties.Metrics as { MetricStat?: { Metric: Props } }[] | undefined) ?? [])
+        .map((metric) => metric.MetricStat?.Metric)
+        .filter((metric) => metric?.Namespace === INGEST_METRICS.namespace)
+        .map((metric) => metric?.MetricName as string),
+    ]);
+    expect(read.length).toBeGreaterThanOrEqual(4);
+    for (const name of read) expect(published).toContain(name);
   });
 });
 

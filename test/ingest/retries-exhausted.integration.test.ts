@@ -162,9 +162,18 @@ describe('ingest handler on a failing message', () => {
           CloudWatchMetrics: [expect.objectContaining({ Namespace: INGEST_METRICS.namespace })],
         }),
         [INGEST_METRICS.processed]: 2,
+        [INGEST_METRICS.ingested]: 1,
         [INGEST_METRICS.rejected]: 1,
         // The exhausted message is still handed back (to go to the DLQ): one retried message.
         [INGEST_METRICS.retried]: 1,
+      }),
+      // The rejection again, by its reason.
+      expect.objectContaining({
+        _aws: expect.objectContaining({
+          CloudWatchMetrics: [expect.objectContaining({ Dimensions: [['service', 'reason']] })],
+        }),
+        reason: 'retries-exhausted',
+        [INGEST_METRICS.rejected]: 1,
       }),
     ]);
   });
