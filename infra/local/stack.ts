@@ -261,9 +261,9 @@ async function reconcileAtStart(
 ): Promise<void> {
   const store = new EventsTable(client, options.tableName);
   const report = await reconcile({
-    listObjects: () => bucketPages(s3, options.bucket),
+    listObjects: (after) => bucketPages(s3, options.bucket, { after }),
     manifest: (key) => store.objectState(key),
-    manifests: () => objectManifestPages(client, options.tableName),
+    manifests: (after) => objectManifestPages(client, options.tableName, { after }),
     writesComplete: (manifest) => manifestWritesComplete(client, options.tableName, manifest),
     exists: (key) => objectExists(s3, options.bucket, key),
     requeue: async ({ action, object }) => {

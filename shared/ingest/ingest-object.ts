@@ -25,7 +25,7 @@ class ObjectTooLarge extends Error {
 
 type ReadResult =
   | { found: false }
-  | { found: true; bytes: Uint8Array; versionId?: string }
+  | { found: true; bytes: Uint8Array; versionId?: string; eTag?: string }
   | { found: 'too-large' };
 
 export async function ingestObject(deps: IngestDeps, note: ObjectNotification): Promise<IngestOutcome> {
@@ -48,6 +48,7 @@ export async function ingestObject(deps: IngestDeps, note: ObjectNotification): 
       key: note.key,
       sequencer: note.sequencer,
       ...(current.found === true && current.versionId ? { versionId: current.versionId } : {}),
+      ...(current.found === true && current.eTag ? { eTag: current.eTag } : {}),
     };
     return ingestBytes(deps, restored, current);
   }
@@ -56,6 +57,10 @@ export async function ingestObject(deps: IngestDeps, note: ObjectNotification): 
   const read: ReadResult = tooLarge ? { found: 'too-large' } : await readObject(deps, note, 'notified');
   // Deleted (or overwritten without versioning) before we read it: its later notification decides.
   if (read.found === false) return { status: 'gone' };
+  // A re-queued notification (reconcile, reprocess) names no version: the manifest records what was read, so
+  // that the next reconcile compares the listing with the version the table really holds.
+  if (!version.eTag && read.found === true && read.eTag) version.eTag = read.eTag;
+  if (!version.versionId && read.found === true && read.versionId) version.versionId = read.versionId;
   return ingestBytes(deps, version, read);
 }
 
@@ -111,10 +116,12 @@ async function readObject(
     throw error;
   }
   const versionId = response.VersionId;
+  const eTag = response.ETag?.replace(/"/g, '');
   const found = (bytes: Uint8Array): ReadResult => ({
     found: true,
     bytes,
     ...(versionId ? { versionId } : {}),
+    ...(eTag ? { eTag } : {}),
   });
   const body = response.Body as (AsyncIterable<Uint8Array> & { destroy?: () => void }) | undefined;
   if (!body) return found(new Uint8Array());

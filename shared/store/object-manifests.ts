@@ -1,31 +1,42 @@
 // Pages through the object manifests (OBJECT#<key> items) for the reconcile. No index holds them: this is a Scan.
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
 import { batchGet } from './batch-write';
 import { decodeEventItem, itemKeys, OBJECT_MANIFEST_PREFIX, type ObjectItem, objectItemSchema } from './keys';
 import { tableSchema } from './table-schema';
 
+/** A Scan position on this table: its two string key attributes (a GSI-less Scan's LastEvaluatedKey). */
+const scanKeySchema = z.record(z.string(), z.string());
+
 /** Items read per Scan call: bounds memory and each call's read burst (a Scan reads every item, filtered or not). */
 export const MANIFEST_SCAN_PAGE = 500;
 
+/**
+ * The manifests a page at a time; `next` is the Scan's LastEvaluatedKey as JSON (the table's own key attributes,
+ * strings), and `after` takes it back to resume there.
+ */
 export async function* objectManifestPages(
   client: DynamoDBDocumentClient,
   tableName: string,
-  pageSize = MANIFEST_SCAN_PAGE,
-): AsyncGenerator<ObjectItem[]> {
-  let startKey: Record<string, unknown> | undefined;
+  options: { pageSize?: number; after?: string | undefined } = {},
+): AsyncGenerator<{ items: ObjectItem[]; next?: string | undefined }> {
+  let startKey = options.after === undefined ? undefined : scanKeySchema.parse(JSON.parse(options.after));
   do {
     const page = await client.send(
       new ScanCommand({
         TableName: tableName,
-        Limit: pageSize,
+        Limit: options.pageSize ?? MANIFEST_SCAN_PAGE,
         FilterExpression: 'begins_with(#pk, :prefix)',
         ExpressionAttributeNames: { '#pk': tableSchema.partitionKey },
         ExpressionAttributeValues: { ':prefix': OBJECT_MANIFEST_PREFIX },
         ExclusiveStartKey: startKey,
       }),
     );
-    yield (page.Items ?? []).map((item) => objectItemSchema.parse(item));
-    startKey = page.LastEvaluatedKey;
+    startKey = page.LastEvaluatedKey && scanKeySchema.parse(page.LastEvaluatedKey);
+    yield {
+      items: (page.Items ?? []).map((item) => objectItemSchema.parse(item)),
+      next: startKey && JSON.stringify(startKey),
+    };
   } while (startKey);
 }
 
