@@ -36,6 +36,8 @@ export const SUBSCRIPTION_ROUTES = [
 
 /** Operator routes (GET) served by the admin function; callers sign with SigV4 (IAM auth). */
 export const ADMIN_ROUTES = ['/stats', '/rejections'] as const;
+/** Operator routes that act (POST), on the admin function behind the same IAM auth; never through CloudFront. */
+export const ADMIN_POST_ROUTES = ['/reprocess'] as const;
 
 export interface ServiceApiProps {
   readonly apiName: string;
@@ -124,6 +126,14 @@ export class ServiceApi extends Construct {
       this.api.addRoutes({
         path,
         methods: [apigw.HttpMethod.GET],
+        integration: adminIntegration,
+        authorizer: iam,
+      });
+    }
+    for (const path of ADMIN_POST_ROUTES) {
+      this.api.addRoutes({
+        path,
+        methods: [apigw.HttpMethod.POST],
         integration: adminIntegration,
         authorizer: iam,
       });

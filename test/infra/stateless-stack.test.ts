@@ -189,7 +189,7 @@ describe('IAM: each function gets only what it uses', () => {
       Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes } },
     });
 
-  it('lets the admin function only read the table', () => {
+  it('lets the admin function read the table, and re-queue event objects for POST /reprocess', () => {
     const statements = statementsOf(fnIds.admin);
     expect(actionsOf(statements)).toEqual(
       [
@@ -198,6 +198,9 @@ describe('IAM: each function gets only what it uses', () => {
         'dynamodb:Query',
         'logs:CreateLogStream',
         'logs:PutLogEvents',
+        's3:GetObject',
+        's3:ListBucket',
+        'sqs:SendMessage',
       ].sort(),
     );
     expect(statements).toContainEqual(
@@ -205,6 +208,9 @@ describe('IAM: each function gets only what it uses', () => {
         Action: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
         Resource: tableResources,
       }),
+    );
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Action: 'sqs:SendMessage', Resource: importOf('IngestQueueArn') }),
     );
   });
 
@@ -613,7 +619,11 @@ describe('daily notifier schedule', () => {
 
   it('is left out, with its function, while there is no notifier handler; the topic stays', () => {
     const stateless = withoutNotifier.statelessTemplate;
-    stateless.resourceCountIs('AWS::Scheduler::Schedule', 0);
+    // The one schedule left is the reconcile's.
+    stateless.resourceCountIs('AWS::Scheduler::Schedule', 1);
+    stateless.hasResourceProperties('AWS::Scheduler::Schedule', {
+      Description: Match.stringLikeRegexp('reconcile'),
+    });
     expect(withoutNotifier.stateless.notifierFunction).toBeUndefined();
     for (const fn of Object.values(stateless.findResources('AWS::Lambda::Function'))) {
       expect(
