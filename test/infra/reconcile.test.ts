@@ -89,10 +89,11 @@ describe('reconcile function', () => {
     });
     expect(bySid.ScanManifests).toMatchObject({ Action: 'dynamodb:Scan', Resource: importOf('TableArn') });
     expect(bySid.ListEventObjects).toMatchObject({ Action: 's3:ListBucket', Resource: bucketArn });
-    expect(bySid.HeadEventObjects).toMatchObject({
-      Action: 's3:GetObject',
-      Resource: ['news/', 'zh/news/', 'inbox/'].map(objectArn),
-    });
+    expect(bySid.HeadEventObjects).toMatchObject({ Action: 's3:GetObject' });
+    expect(bySid.HeadEventObjects?.Resource).toEqual(
+      expect.arrayContaining(['news/', 'zh/news/', 'inbox/'].map(objectArn)),
+    );
+    expect(bySid.HeadEventObjects?.Resource).toHaveLength(3);
     expect(bySid.RequeueToIngest).toMatchObject({
       Action: 'sqs:SendMessage',
       Resource: importOf('IngestQueueArn'),
