@@ -97,15 +97,15 @@ export class ScheduledReconcile extends Construct {
     // started by hand) only re-queue the same objects twice, and the ingest applies a version once.
 
     fn.addEnvironment('TABLE_NAME', props.table.tableName);
-    // Reads only: a manifest by key, the events a manifest names, and the Scan over the manifests. Get and
-    // BatchGet are held to the manifest and event partitions; a Scan has no partition key to hold it to.
+    // Reads only: a manifest by key, the events a manifest names, whether a merge's journal is gone, and the Scan
+    // over the manifests. Get and BatchGet are held to those partitions; a Scan has no partition key to hold.
     fn.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'ReadManifestsAndEvents',
         actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'],
         resources: [props.table.tableArn],
         conditions: {
-          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${OBJECT_MANIFEST_PREFIX}*`, 'EVENT#*'] },
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${OBJECT_MANIFEST_PREFIX}*`, 'EVENT#*', 'JOURNAL#*'] },
         },
       }),
     );
