@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../infra/local/stack';
+import { reprocessViaHttp } from '../../shared/ingest/reprocess-cli';
 import { PARSE_LIMITS } from '../../shared/parse/limits';
 import { quietStackOptions } from '../support/local-stack';
 
@@ -128,5 +129,20 @@ describe('POST /reprocess', () => {
     }
     expect(foreign).toMatchObject({ status: 400, json: { param: 'cursor' } });
     await stack.drain();
+  });
+
+  it('is what npm run reprocess calls locally: it follows the cursor to the end of the prefix', async () => {
+    // Prepare
+    const counts = await topicCounts();
+    const pages: string[][] = [];
+
+    // Act
+    const total = await reprocessViaHttp(stack.baseUrl, { prefix: 'news/' }, 2, (keys) => pages.push(keys));
+    await stack.drain();
+
+    // Assess
+    expect(total).toBe(3);
+    expect(pages).toEqual([[threeTopics, twoTopics], [elsewhere]]);
+    expect(await topicCounts()).toEqual(counts);
   });
 });

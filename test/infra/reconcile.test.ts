@@ -85,7 +85,9 @@ describe('reconcile function', () => {
     expect(bySid.ReadManifestsAndEvents).toMatchObject({
       Action: ['dynamodb:BatchGetItem', 'dynamodb:GetItem'],
       Resource: importOf('TableArn'),
-      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['OBJECT#*', 'EVENT#*', 'JOURNAL#*'] } },
+      Condition: {
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['OBJECT#*', 'EVENT#*', 'JOURNAL#*'] },
+      },
     });
     expect(bySid.ScanManifests).toMatchObject({ Action: 'dynamodb:Scan', Resource: importOf('TableArn') });
     expect(bySid.ListEventObjects).toMatchObject({ Action: 's3:ListBucket', Resource: bucketArn });
