@@ -43,7 +43,8 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     console.error(`reprocess: ${error instanceof Error ? error.message : String(error)}`);
-    if (command.kind === 'local')
+    // fetch throws a TypeError when nothing answers at all.
+    if (command.kind === 'local' && error instanceof TypeError)
       console.error('Is the local stack running (npm start, same HOST and PORT)?');
     return 1;
   }
