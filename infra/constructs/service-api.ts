@@ -122,21 +122,12 @@ export class ServiceApi extends Construct {
 
     const adminIntegration = new HttpLambdaIntegration('AdminReads', props.adminFunction, permissions);
     const iam = new HttpIamAuthorizer();
-    for (const path of ADMIN_ROUTES) {
-      this.api.addRoutes({
-        path,
-        methods: [apigw.HttpMethod.GET],
-        integration: adminIntegration,
-        authorizer: iam,
-      });
-    }
-    for (const path of ADMIN_POST_ROUTES) {
-      this.api.addRoutes({
-        path,
-        methods: [apigw.HttpMethod.POST],
-        integration: adminIntegration,
-        authorizer: iam,
-      });
+    const adminRoutes = [
+      ...ADMIN_ROUTES.map((path) => ({ path, method: apigw.HttpMethod.GET })),
+      ...ADMIN_POST_ROUTES.map((path) => ({ path, method: apigw.HttpMethod.POST })),
+    ];
+    for (const { path, method } of adminRoutes) {
+      this.api.addRoutes({ path, methods: [method], integration: adminIntegration, authorizer: iam });
     }
   }
 
