@@ -105,7 +105,9 @@ export class ScheduledReconcile extends Construct {
         actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'],
         resources: [props.table.tableArn],
         conditions: {
-          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${OBJECT_MANIFEST_PREFIX}*`, 'EVENT#*', 'JOURNAL#*'] },
+          'ForAllValues:StringLike': {
+            'dynamodb:LeadingKeys': [`${OBJECT_MANIFEST_PREFIX}*`, 'EVENT#*', 'JOURNAL#*'],
+          },
         },
       }),
     );
