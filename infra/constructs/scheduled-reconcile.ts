@@ -1,7 +1,7 @@
 // The reconcile in AWS: a function that compares the bucket with the table and re-queues what differs (daily on
 // an EventBridge Scheduler schedule, and on demand with `aws lambda invoke`), plus the grant that lets a function
 // re-queue objects to the ingest queue (the reconcile and the admin function's POST /reprocess).
-import { Aws, Duration, TimeZone, Validations } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -152,6 +152,16 @@ export class ScheduledReconcile extends Construct {
         retryAttempts: 3,
         maxEventAge: Duration.hours(4),
       }),
+    });
+    // For `aws lambda invoke` and `npm run reprocess -- --aws` (docs/deploy.md).
+    new CfnOutput(Stack.of(this), 'ReconcileFunctionName', {
+      value: fn.functionName,
+      description: 'Run the reconcile now: aws lambda invoke --function-name <this> --invocation-type Event',
+    });
+    new CfnOutput(Stack.of(this), 'IngestQueueUrl', {
+      value: props.ingestQueue.queueUrl,
+      description:
+        'Where reconcile and reprocess re-queue objects (npm run reprocess -- --aws --queue-url <this>)',
     });
     Validations.of(this.scheduleRole).acknowledge({
       id: `AwsSolutions-IAM5[Resource::${fn.nagArnReference}:*]`,

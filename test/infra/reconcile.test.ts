@@ -107,6 +107,11 @@ describe('reconcile function', () => {
     expect(JSON.stringify(statements)).not.toMatch(/dynamodb:(Put|Update|Delete|BatchWrite)|"\*"/);
   });
 
+  it('names itself and the ingest queue in outputs, for aws lambda invoke and npm run reprocess', () => {
+    template.hasOutput('ReconcileFunctionName', { Value: { Ref: fnId } });
+    template.hasOutput('IngestQueueUrl', { Value: Match.anyValue() });
+  });
+
   it('alarms on its errors through the operations topic', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'Errors',
