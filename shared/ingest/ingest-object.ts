@@ -26,7 +26,7 @@ class ObjectTooLarge extends Error {
 type ReadResult =
   | { found: false }
   | { found: true; bytes: Uint8Array; versionId?: string; eTag?: string }
-  | { found: 'too-large' };
+  | { found: 'too-large'; versionId?: string; eTag?: string };
 
 export async function ingestObject(deps: IngestDeps, note: ObjectNotification): Promise<IngestOutcome> {
   const version: ObjectVersion = {
@@ -47,8 +47,8 @@ export async function ingestObject(deps: IngestDeps, note: ObjectNotification): 
     const restored: ObjectVersion = {
       key: note.key,
       sequencer: note.sequencer,
-      ...(current.found === true && current.versionId ? { versionId: current.versionId } : {}),
-      ...(current.found === true && current.eTag ? { eTag: current.eTag } : {}),
+      ...('versionId' in current && current.versionId ? { versionId: current.versionId } : {}),
+      ...('eTag' in current && current.eTag ? { eTag: current.eTag } : {}),
     };
     return ingestBytes(deps, restored, current);
   }
@@ -59,8 +59,8 @@ export async function ingestObject(deps: IngestDeps, note: ObjectNotification): 
   if (read.found === false) return { status: 'gone' };
   // A re-queued notification (reconcile, reprocess) names no version: the manifest records what was read, so
   // that the next reconcile compares the listing with the version the table really holds.
-  if (!version.eTag && read.found === true && read.eTag) version.eTag = read.eTag;
-  if (!version.versionId && read.found === true && read.versionId) version.versionId = read.versionId;
+  if (!version.eTag && 'eTag' in read && read.eTag) version.eTag = read.eTag;
+  if (!version.versionId && 'versionId' in read && read.versionId) version.versionId = read.versionId;
   return ingestBytes(deps, version, read);
 }
 
@@ -141,7 +141,8 @@ async function readObject(
     return found(Buffer.concat(chunks));
   } catch (error) {
     body.destroy?.();
-    if (error instanceof ObjectTooLarge) return { found: 'too-large' };
+    if (error instanceof ObjectTooLarge)
+      return { found: 'too-large', ...(versionId ? { versionId } : {}), ...(eTag ? { eTag } : {}) };
     throw error;
   }
 }

@@ -23,6 +23,7 @@ const keys = {
   stale: 'news/2016/07/9/stale.md',
   missing: 'news/2016/07/9/missing.md',
   gone: 'news/2016/07/9/gone.md',
+  large: 'news/2016/07/9/large.md',
   outside: 'drafts/not-an-event.md',
 };
 
@@ -81,6 +82,7 @@ describe('reconcile handler', () => {
     await put(keys.missing, file('Missing', 'Harbour'));
     await rig.s3.client.send(new DeleteObjectCommand({ Bucket: 'events', Key: keys.gone }));
     await put(keys.outside, file('Draft', 'Drafts'));
+    await put(keys.large, 'x'.repeat(1_048_577));
 
     // Act
     const report = await reconcileHandler({}, context());
@@ -88,8 +90,8 @@ describe('reconcile handler', () => {
     const ingested = await rig.handler(sqsEvent(queued));
 
     // Assess
-    expect(report).toMatchObject({ listed: 3, requeued: 2, removed: 1, continued: false });
-    expect(queued).toHaveLength(3);
+    expect(report).toMatchObject({ listed: 4, requeued: 3, removed: 1, continued: false });
+    expect(queued).toHaveLength(4);
     expect(ingested.batchItemFailures).toEqual([]);
     expect((await store.getEvent('2016-07-09/stale'))?.title).toBe('Stale new');
     expect(await store.getEvent('2016-07-09/missing')).toBeDefined();
@@ -100,9 +102,10 @@ describe('reconcile handler', () => {
       Harbour: 2,
       Trams: 1,
     });
-    expect(await store.stats()).toMatchObject({ events: 3, rejected: 0 });
+    expect(await store.stats()).toMatchObject({ events: 3, rejected: 1 });
+    expect(await store.objectState(keys.large)).toMatchObject({ state: 'rejected', eTag: expect.any(String) });
 
-    // A second run finds nothing to do: the ingest recorded the ETags it read.
+    // A second run finds nothing to do: the ingest recorded the ETags it read, the oversized object's too.
     expect(await reconcileHandler({}, context())).toMatchObject({ requeued: 0, removed: 0 });
     expect(takeQueued()).toEqual([]);
 
