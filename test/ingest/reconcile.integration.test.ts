@@ -103,7 +103,10 @@ describe('reconcile handler', () => {
       Trams: 1,
     });
     expect(await store.stats()).toMatchObject({ events: 3, rejected: 1 });
-    expect(await store.objectState(keys.large)).toMatchObject({ state: 'rejected', eTag: expect.any(String) });
+    expect(await store.objectState(keys.large)).toMatchObject({
+      state: 'rejected',
+      eTag: expect.any(String),
+    });
 
     // A second run finds nothing to do: the ingest recorded the ETags it read, the oversized object's too.
     expect(await reconcileHandler({}, context())).toMatchObject({ requeued: 0, removed: 0 });
