@@ -58,6 +58,19 @@ export interface ReconcileSummary extends ReconcileReport {
   continued: boolean;
 }
 
+/**
+ * The manifests of keys under the event prefixes: the function may HEAD only those, and a key outside them (a
+ * prefix since dropped from the configuration) gets no notifications, so there is nothing to converge.
+ */
+async function* eventManifestPages(deps: ScheduledReconcileDeps, after: string | undefined) {
+  for await (const page of objectManifestPages(deps.dynamo, deps.tableName, { after })) {
+    yield {
+      ...page,
+      items: page.items.filter((m) => deps.prefixes.some((prefix) => m.key.startsWith(prefix))),
+    };
+  }
+}
+
 export async function runScheduledReconcile(
   deps: ScheduledReconcileDeps,
   rawEvent: unknown,
@@ -71,7 +84,7 @@ export async function runScheduledReconcile(
     {
       listObjects: (after) => bucketPages(deps.s3, deps.bucket, { prefixes: deps.prefixes, after }),
       manifest: (key) => store.objectState(key),
-      manifests: (after) => objectManifestPages(deps.dynamo, deps.tableName, { after }),
+      manifests: (after) => eventManifestPages(deps, after),
       writesComplete: (manifest) => manifestWritesComplete(deps.dynamo, deps.tableName, manifest),
       exists: (key) => objectExists(deps.s3, deps.bucket, key),
       requeue: ({ action, object, after }) => deps.requeue.send({ action, key: object.key, after }),

@@ -138,6 +138,10 @@ describe('runScheduledReconcile', () => {
     await store.putEvents({ key: 'news/gone.md', sequencer: '0A' }, [
       fileContribution('news/gone.md', makeEvent('2007-07-09/gone')),
     ]);
+    // ...and one outside the event prefixes, which the function may not HEAD: left alone
+    await store.putEvents({ key: 'drafts/old.md', sequencer: '0A' }, [
+      fileContribution('drafts/old.md', makeEvent('2007-07-09/old')),
+    ]);
     const continued: ReconcileEvent[] = [];
     // Under the three-minute reserve: the run pauses after its first page.
     const shortOfTime = () => 60_000;
@@ -174,6 +178,9 @@ describe('runScheduledReconcile', () => {
       'put news/4.md',
       'put news/5.md',
       'delete news/gone.md',
+    ]);
+    expect(s3.commandCalls(HeadObjectCommand).map(({ args: [{ input }] }) => input.Key)).toEqual([
+      'news/gone.md',
     ]);
     const removal = sqs.commandCalls(SendMessageBatchCommand).at(-1)?.args[0].input.Entries?.at(-1);
     expect(parseNotificationBody(removal?.MessageBody ?? '')[0]?.sequencer).toBe(nextSequencer('0A'));
