@@ -50,7 +50,34 @@ export const apiConfigSchema = z.object({
   CURSOR_KEY: z.string().min(32, 'CURSOR_KEY must be at least 32 characters').optional(),
 });
 
-export const adminConfigSchema = z.object({ TABLE_NAME: tableName });
+// --- Reconcile and reprocess (issue 11): re-queued objects go to the ingest queue as S3-shaped notifications.
+/** Comma-separated key prefixes (`news/,zh/news/`): the keys S3 notifies the ingest about. */
+const keyPrefixList = z
+  .string()
+  .min(1)
+  .transform((value) =>
+    value
+      .split(',')
+      .map((prefix) => prefix.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.string().min(1)).min(1, 'EVENT_PREFIXES must name at least one prefix'));
+
+export const reconcileConfigSchema = z.object({
+  TABLE_NAME: tableName,
+  EVENTS_BUCKET: z.string().min(1, 'EVENTS_BUCKET is required: the bucket to compare with the table'),
+  INGEST_QUEUE_URL: z.url({ error: 'INGEST_QUEUE_URL is required: re-queued objects go there' }),
+  EVENT_PREFIXES: keyPrefixList,
+});
+
+export const adminConfigSchema = z.object({
+  TABLE_NAME: tableName,
+  /** For `POST /reprocess`. Unset only in the local stack, which hands the admin handler its own queue. */
+  EVENTS_BUCKET: z.string().min(1).optional(),
+  INGEST_QUEUE_URL: z.url().optional(),
+  /** Keys outside these prefixes are refused by /reprocess; unset (the local stack): any key. */
+  EVENT_PREFIXES: keyPrefixList.optional(),
+});
 
 export type IngestConfig = z.infer<typeof ingestConfigSchema>;
 export type ApiConfig = z.infer<typeof apiConfigSchema>;

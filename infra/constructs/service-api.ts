@@ -36,6 +36,8 @@ export const SUBSCRIPTION_ROUTES = [
 
 /** Operator routes (GET) served by the admin function; callers sign with SigV4 (IAM auth). */
 export const ADMIN_ROUTES = ['/stats', '/rejections'] as const;
+/** Operator routes that act (POST), on the admin function behind the same IAM auth; never through CloudFront. */
+export const ADMIN_POST_ROUTES = ['/reprocess'] as const;
 
 export interface ServiceApiProps {
   readonly apiName: string;
@@ -120,13 +122,12 @@ export class ServiceApi extends Construct {
 
     const adminIntegration = new HttpLambdaIntegration('AdminReads', props.adminFunction, permissions);
     const iam = new HttpIamAuthorizer();
-    for (const path of ADMIN_ROUTES) {
-      this.api.addRoutes({
-        path,
-        methods: [apigw.HttpMethod.GET],
-        integration: adminIntegration,
-        authorizer: iam,
-      });
+    const adminRoutes = [
+      ...ADMIN_ROUTES.map((path) => ({ path, method: apigw.HttpMethod.GET })),
+      ...ADMIN_POST_ROUTES.map((path) => ({ path, method: apigw.HttpMethod.POST })),
+    ];
+    for (const { path, method } of adminRoutes) {
+      this.api.addRoutes({ path, methods: [method], integration: adminIntegration, authorizer: iam });
     }
   }
 

@@ -22,7 +22,7 @@ export interface TablePartitionAccess {
   readonly write?: { readonly actions: readonly TableWriteAction[]; readonly partitions: readonly string[] };
 }
 
-const { events, topicEntries, allEntries, topics, stats, rejections } = storePartitions;
+const { events, topicEntries, allEntries, topics, stats, rejections, objects } = storePartitions;
 const prefixPatterns = (prefixes: readonly string[]) => prefixes.map((prefix) => `${prefix}*`);
 /** The notifier lists webhook subscriptions; the delivery function reads one. Neither reads SNS ones. */
 const webhookSubscriptions = subscriptionPartition('webhook');
@@ -40,9 +40,9 @@ export const tableAccess = {
       partitions: prefixPatterns(writablePrefixes.api),
     },
   },
-  /** /stats (the totals item, key counts of topics and rejections) and /rejections. */
+  /** /stats (the totals item, key counts of topics and rejections), /rejections, and the manifests POST /reprocess reads. */
   admin: {
-    read: { actions: ['GetItem', 'Query'], partitions: [stats, topics, rejections] },
+    read: { actions: ['GetItem', 'Query'], partitions: [stats, topics, rejections, objects] },
   },
   /** The write protocol of docs/table-design.md: single-item and batch reads and writes, never a Query or Scan. */
   ingest: {

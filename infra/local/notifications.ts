@@ -2,6 +2,7 @@
 // ingest handler, failed records are retried with backoff, and exhausted ones become rejections.
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { INGEST_BATCH_SIZE } from '../../shared/ingest/batched-store';
+import { encodeS3Key } from '../../shared/ingest/notifications';
 
 export interface ObjectEvent {
   eventName: string;
@@ -25,10 +26,7 @@ export interface LocalQueueOptions {
   onError?: (error: unknown) => void;
 }
 
-/** S3 URL-encodes keys in notifications like a form value: space is `+`, `/` stays. */
-export function encodeS3Key(key: string): string {
-  return encodeURIComponent(key).replace(/%20/g, '+').replace(/%2F/g, '/');
-}
+export { encodeS3Key };
 
 interface Message {
   id: string;

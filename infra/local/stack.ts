@@ -9,6 +9,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { bucketPages, objectExists } from '../../shared/ingest/bucket-pages';
 import { recordRetriesExhausted } from '../../shared/ingest/process-message';
 import { reconcile } from '../../shared/ingest/reconcile';
+import type { Requeue } from '../../shared/ingest/requeue';
 import { EventsTable } from '../../shared/store/events-table';
 import { manifestWritesComplete, objectManifestPages } from '../../shared/store/object-manifests';
 import { type HttpLambda, toApiGatewayEvent, writeLambdaResult } from './http-adapter';
@@ -44,7 +45,7 @@ export interface LocalStack {
   close(): Promise<void>;
 }
 
-const adminPaths = new Set(['/stats', '/rejections']);
+const adminPaths = new Set(['/stats', '/rejections', '/reprocess']);
 /** Receives before a failing message is dead-lettered, as the ingest queue's redrive policy in AWS. */
 const maxReceiveCount = 4;
 
@@ -122,7 +123,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   const ingest = (await import('../../functions/ingest/handler')).handler;
   const api: HttpLambda = (await import('../../functions/api/handler')).handler;
-  const admin: HttpLambda = (await import('../../functions/admin/handler')).handler;
+  const { adminHandler } = await import('../../functions/admin/handler');
 
   const queue = new LocalQueue({
     ingest,
@@ -138,6 +139,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       );
     },
     onError: (error) => options.log('ingest invocation failed', { error: String(error) }),
+  });
+  // POST /reprocess re-queues into this queue, which gives each message a sequencer above all before it.
+  const admin: HttpLambda = adminHandler({
+    bucket: options.bucket,
+    requeue: () => localRequeue(queue, options.bucket),
   });
   s3rver.onEvent((notification) => {
     for (const record of notification.Records) {
@@ -241,6 +247,15 @@ async function finishAfterUncleanStop(store: EventsTable, options: LocalStackOpt
   return () => rmSync(flag, { force: true });
 }
 
+/** The local queue as a Requeue: it numbers messages itself, from the clock, above every earlier one. */
+function localRequeue(queue: LocalQueue, bucket: string): Requeue {
+  return {
+    send: async ({ action, key }) =>
+      queue.send({ eventName: action === 'put' ? 'ObjectCreated:Put' : 'ObjectRemoved:Delete', bucket, key }),
+    flush: async () => undefined,
+  };
+}
+
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const full = join(dir, name);
@@ -283,9 +298,9 @@ async function reconcileAtStart(
 ): Promise<void> {
   const store = new EventsTable(client, options.tableName);
   const report = await reconcile({
-    listObjects: () => bucketPages(s3, options.bucket),
+    listObjects: (after) => bucketPages(s3, options.bucket, { after }),
     manifest: (key) => store.objectState(key),
-    manifests: () => objectManifestPages(client, options.tableName),
+    manifests: (after) => objectManifestPages(client, options.tableName, { after }),
     writesComplete: (manifest) => manifestWritesComplete(client, options.tableName, manifest),
     exists: (key) => objectExists(s3, options.bucket, key),
     requeue: async ({ action, object }) => {

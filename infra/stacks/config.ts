@@ -9,7 +9,7 @@ import { INGEST_BATCH_SIZE } from '../../shared/ingest/batched-store';
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
 
 /** The handler entry of one function folder, e.g. `functions/api/handler.ts`. */
-export function handlerEntry(name: 'api' | 'admin' | 'ingest' | 'notify' | 'deliver'): string {
+export function handlerEntry(name: 'api' | 'admin' | 'ingest' | 'notify' | 'deliver' | 'reconcile'): string {
   return resolve(repoRoot, 'functions', name, 'handler.ts');
 }
 

@@ -11,6 +11,7 @@ import { tableSchema } from '../../shared/store/table-schema';
 import { Cdn } from '../constructs/cdn';
 import { DailyNotifierSchedule } from '../constructs/daily-notifier';
 import { type ImportedValue, ProjectFunction } from '../constructs/project-function';
+import { grantRequeue, type RequeueTarget, ScheduledReconcile } from '../constructs/scheduled-reconcile';
 import { ServiceAlarms } from '../constructs/service-alarms';
 import { ADMIN_ROUTES, ServiceApi } from '../constructs/service-api';
 import { tableAccess } from '../constructs/table-access';
@@ -31,6 +32,7 @@ export class StatelessStack extends Stack {
   readonly notifierFunction: ProjectFunction | undefined;
   readonly deliveryFunction: ProjectFunction | undefined;
   readonly notifierSchedule: DailyNotifierSchedule | undefined;
+  readonly reconcile: ScheduledReconcile;
   readonly api: ServiceApi;
   readonly cdn: Cdn;
 
@@ -123,6 +125,16 @@ export class StatelessStack extends Stack {
       memorySize: 512,
     }).bindTable(table, tableAccess.admin);
 
+    // Reconcile (daily, on demand) and reprocess (the admin function's POST /reprocess) re-queue objects.
+    const requeueTarget: RequeueTarget = {
+      bucketName: imported('EventsBucketName'),
+      bucketArn: imported('EventsBucketArn'),
+      prefixes: config.eventPrefixes,
+      ingestQueue,
+    };
+    grantRequeue(this.adminFunction, requeueTarget);
+    this.reconcile = new ScheduledReconcile(this, 'Reconcile', { ...common, ...requeueTarget, table });
+
     if (props.notifierEntry) {
       this.notifierFunction = new ProjectFunction(this, 'NotifierFunction', {
         ...common,
@@ -195,6 +207,7 @@ export class StatelessStack extends Stack {
       maxMessageAge: Duration.minutes(15),
       functions: {
         Ingest: this.ingestFunction,
+        Reconcile: this.reconcile.function,
         ...(this.notifierFunction ? { Notifier: this.notifierFunction } : {}),
       },
       httpApi: this.api.api,

@@ -1,5 +1,6 @@
 // AWS clients, made once per container at module scope so warm invocations reuse connections.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -37,6 +38,16 @@ export const clients = {
     cached.sqs ??= new SQSClient({});
     return cached.sqs;
   },
+  get lambda(): LambdaClient {
+    cached.lambda ??= new LambdaClient({});
+    return cached.lambda;
+  },
 };
 
-const cached: { dynamo?: DynamoDBDocumentClient; s3?: S3Client; sns?: SNSClient; sqs?: SQSClient } = {};
+const cached: {
+  dynamo?: DynamoDBDocumentClient;
+  s3?: S3Client;
+  sns?: SNSClient;
+  sqs?: SQSClient;
+  lambda?: LambdaClient;
+} = {};

@@ -25,8 +25,8 @@ class ObjectTooLarge extends Error {
 
 type ReadResult =
   | { found: false }
-  | { found: true; bytes: Uint8Array; versionId?: string }
-  | { found: 'too-large' };
+  | { found: true; bytes: Uint8Array; versionId?: string; eTag?: string }
+  | { found: 'too-large'; versionId?: string; eTag?: string };
 
 export async function ingestObject(deps: IngestDeps, note: ObjectNotification): Promise<IngestOutcome> {
   const version: ObjectVersion = {
@@ -47,7 +47,8 @@ export async function ingestObject(deps: IngestDeps, note: ObjectNotification): 
     const restored: ObjectVersion = {
       key: note.key,
       sequencer: note.sequencer,
-      ...(current.found === true && current.versionId ? { versionId: current.versionId } : {}),
+      ...('versionId' in current && current.versionId ? { versionId: current.versionId } : {}),
+      ...('eTag' in current && current.eTag ? { eTag: current.eTag } : {}),
     };
     return ingestBytes(deps, restored, current);
   }
@@ -56,6 +57,10 @@ export async function ingestObject(deps: IngestDeps, note: ObjectNotification): 
   const read: ReadResult = tooLarge ? { found: 'too-large' } : await readObject(deps, note, 'notified');
   // Deleted (or overwritten without versioning) before we read it: its later notification decides.
   if (read.found === false) return { status: 'gone' };
+  // A re-queued notification (reconcile, reprocess) names no version: the manifest records what was read, so
+  // that the next reconcile compares the listing with the version the table really holds.
+  if (!version.eTag && 'eTag' in read && read.eTag) version.eTag = read.eTag;
+  if (!version.versionId && 'versionId' in read && read.versionId) version.versionId = read.versionId;
   return ingestBytes(deps, version, read);
 }
 
@@ -111,10 +116,12 @@ async function readObject(
     throw error;
   }
   const versionId = response.VersionId;
+  const eTag = response.ETag?.replace(/"/g, '');
   const found = (bytes: Uint8Array): ReadResult => ({
     found: true,
     bytes,
     ...(versionId ? { versionId } : {}),
+    ...(eTag ? { eTag } : {}),
   });
   const body = response.Body as (AsyncIterable<Uint8Array> & { destroy?: () => void }) | undefined;
   if (!body) return found(new Uint8Array());
@@ -134,7 +141,8 @@ async function readObject(
     return found(Buffer.concat(chunks));
   } catch (error) {
     body.destroy?.();
-    if (error instanceof ObjectTooLarge) return { found: 'too-large' };
+    if (error instanceof ObjectTooLarge)
+      return { found: 'too-large', ...(versionId ? { versionId } : {}), ...(eTag ? { eTag } : {}) };
     throw error;
   }
 }

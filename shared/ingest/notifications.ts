@@ -41,6 +41,11 @@ export class MalformedNotificationError extends Error {
   override name = 'MalformedNotificationError';
 }
 
+/** S3 URL-encodes keys in notifications like a form value: space is `+`, `/` stays. */
+export function encodeS3Key(key: string): string {
+  return encodeURIComponent(key).replace(/%20/g, '+').replace(/%2F/g, '/');
+}
+
 /** S3 encodes keys in notifications like an HTML form value. */
 export function decodeS3Key(encoded: string): string {
   return decodeURIComponent(encoded.replace(/\+/g, ' '));

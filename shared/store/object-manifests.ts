@@ -1,31 +1,42 @@
 // Pages through the object manifests (OBJECT#<key> items) for the reconcile. No index holds them: this is a Scan.
-import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
 import { batchGet } from './batch-write';
 import { decodeEventItem, itemKeys, OBJECT_MANIFEST_PREFIX, type ObjectItem, objectItemSchema } from './keys';
 import { tableSchema } from './table-schema';
 
+/** A Scan position on this table: its two string key attributes (a GSI-less Scan's LastEvaluatedKey). */
+const scanKeySchema = z.record(z.string(), z.string());
+
 /** Items read per Scan call: bounds memory and each call's read burst (a Scan reads every item, filtered or not). */
 export const MANIFEST_SCAN_PAGE = 500;
 
+/**
+ * The manifests a page at a time; `next` is the Scan's LastEvaluatedKey as JSON (the table's own key attributes,
+ * strings), and `after` takes it back to resume there.
+ */
 export async function* objectManifestPages(
   client: DynamoDBDocumentClient,
   tableName: string,
-  pageSize = MANIFEST_SCAN_PAGE,
-): AsyncGenerator<ObjectItem[]> {
-  let startKey: Record<string, unknown> | undefined;
+  options: { pageSize?: number; after?: string | undefined } = {},
+): AsyncGenerator<{ items: ObjectItem[]; next?: string | undefined }> {
+  let startKey = options.after === undefined ? undefined : scanKeySchema.parse(JSON.parse(options.after));
   do {
     const page = await client.send(
       new ScanCommand({
         TableName: tableName,
-        Limit: pageSize,
+        Limit: options.pageSize ?? MANIFEST_SCAN_PAGE,
         FilterExpression: 'begins_with(#pk, :prefix)',
         ExpressionAttributeNames: { '#pk': tableSchema.partitionKey },
         ExpressionAttributeValues: { ':prefix': OBJECT_MANIFEST_PREFIX },
         ExclusiveStartKey: startKey,
       }),
     );
-    yield (page.Items ?? []).map((item) => objectItemSchema.parse(item));
-    startKey = page.LastEvaluatedKey;
+    startKey = page.LastEvaluatedKey && scanKeySchema.parse(page.LastEvaluatedKey);
+    yield {
+      items: (page.Items ?? []).map((item) => objectItemSchema.parse(item)),
+      next: startKey && JSON.stringify(startKey),
+    };
   } while (startKey);
 }
 
@@ -34,26 +45,52 @@ export async function* objectManifestPages(
  * event ids) before it writes the events, so a crash between the two leaves a manifest that looks current while
  * its events are missing, or carry a merge marker (`pending`) whose topic entries were never written. A
  * redelivery of the object finishes both; the reconcile must therefore not take the manifest's word for it.
+ *
+ * `pendingIds` alone does not prove unfinished work: the ledger clears it only when a claim had something to
+ * withdraw, so an edit that keeps its event ids leaves them there. What counts is the event items: each of
+ * `eventIds` holds this object's contribution at the manifest's sequencer or later, each other pending id holds
+ * no event from this object any more, and no marker on them is unsettled.
  */
 export async function manifestWritesComplete(
   client: DynamoDBDocumentClient,
   tableName: string,
   manifest: ObjectItem,
 ): Promise<boolean> {
-  if (manifest.state !== 'events' && manifest.pendingIds.length === 0) return true;
-  if (manifest.pendingIds.length > 0) return false;
-  const ids = [...new Set(manifest.eventIds)];
+  if (manifest.state !== 'events') return manifest.pendingIds.length === 0;
+  const live = [...new Set(manifest.eventIds)];
+  const withdrawn = [...new Set(manifest.pendingIds)].filter((id) => !live.includes(id));
+  const ids = [...live, ...withdrawn];
   if (ids.length === 0) return true;
-  const items = await batchGet(
-    client,
-    tableName,
-    ids.map((id) => itemKeys.event(id)),
-    { consistent: true },
-  );
-  if (items.length !== ids.length) return false;
-  return items.every((raw) => {
-    if (raw.pending !== undefined) return false;
-    const contribution = decodeEventItem(raw).src[manifest.key];
-    return contribution !== undefined && contribution.seq >= manifest.seq;
-  });
+  const items = (
+    await batchGet(
+      client,
+      tableName,
+      ids.map((id) => itemKeys.event(id)),
+      { consistent: true },
+    )
+  ).map(decodeEventItem);
+  const byId = new Map(items.map((item) => [item.id, item]));
+  for (const id of live) {
+    const contribution = byId.get(id)?.src[manifest.key];
+    if (contribution?.event === undefined || contribution.seq < manifest.seq) return false;
+  }
+  for (const id of withdrawn) {
+    const contribution = byId.get(id)?.src[manifest.key];
+    if (contribution?.event !== undefined) return false;
+  }
+  // A marker is unfinished work, except a journaled one whose journal item is gone: the merger leaves those on
+  // the item (settling a round of three or more events by deleting its journal), and they count as settled.
+  const journals = new Set<string>();
+  for (const item of items) {
+    if (!item.pending) continue;
+    if (!item.pending.journal) return false;
+    journals.add(item.pending.token);
+  }
+  for (const token of journals) {
+    const { Item } = await client.send(
+      new GetCommand({ TableName: tableName, Key: itemKeys.journal(token), ConsistentRead: true }),
+    );
+    if (Item) return false;
+  }
+  return true;
 }

@@ -217,10 +217,21 @@ describe('IAM: each function gets only what it uses', () => {
     }
   });
 
-  it('lets the admin function only read the totals, topic and rejection partitions', () => {
+  it('lets the admin function only read the totals, topic, rejection and manifest partitions, and re-queue event objects for POST /reprocess', () => {
     const statements = statementsOf(fnIds.admin);
     expect(actionsOf(statements)).toEqual(
-      ['dynamodb:GetItem', 'dynamodb:Query', 'logs:CreateLogStream', 'logs:PutLogEvents'].sort(),
+      [
+        'dynamodb:GetItem',
+        'dynamodb:Query',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        's3:GetObject',
+        's3:ListBucket',
+        'sqs:SendMessage',
+      ].sort(),
+    );
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Action: 'sqs:SendMessage', Resource: importOf('IngestQueueArn') }),
     );
     expect(tableStatementsOf(fnIds.admin)).toEqual([
       {
@@ -228,7 +239,7 @@ describe('IAM: each function gets only what it uses', () => {
         Effect: 'Allow',
         Action: ['dynamodb:GetItem', 'dynamodb:Query'],
         Resource: tableArn,
-        Condition: onPartitions(['STATS', 'TOPICS', 'REJECTION']),
+        Condition: onPartitions(['STATS', 'TOPICS', 'REJECTION', 'OBJECT#*']),
       },
     ]);
   });
@@ -708,7 +719,11 @@ describe('daily notifier schedule', () => {
 
   it('is left out, with its function, while there is no notifier handler; the topic stays', () => {
     const stateless = withoutNotifier.statelessTemplate;
-    stateless.resourceCountIs('AWS::Scheduler::Schedule', 0);
+    // The one schedule left is the reconcile's.
+    stateless.resourceCountIs('AWS::Scheduler::Schedule', 1);
+    stateless.hasResourceProperties('AWS::Scheduler::Schedule', {
+      Description: Match.stringLikeRegexp('reconcile'),
+    });
     expect(withoutNotifier.stateless.notifierFunction).toBeUndefined();
     for (const fn of Object.values(stateless.findResources('AWS::Lambda::Function'))) {
       expect(

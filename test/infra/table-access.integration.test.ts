@@ -240,14 +240,26 @@ describe('every table request of a run is allowed by its function’s role', () 
     expect(unusedPatterns('api', requests)).toEqual([]);
   });
 
-  it('the admin function: /stats and /rejections, filtered and paged', async () => {
+  it('the admin function: /stats and /rejections, filtered and paged, and POST /reprocess', async () => {
     // Prepare
     const { doc, requests } = recordedClient();
+    const store = new EventsTable(doc, rig.tableName);
+    const requeued: string[] = [];
     const handler = http(
-      adminRoutes(new EventsTable(doc, rig.tableName), {
-        rejections: new RejectionQueries(doc, rig.tableName),
-      }),
+      adminRoutes(
+        store,
+        { rejections: new RejectionQueries(doc, rig.tableName) },
+        {
+          s3: rig.s3.client,
+          bucket: rig.s3.bucket,
+          heldSequencer: async (key) => (await store.objectState(key))?.seq,
+          requeue: () => ({ send: async ({ key }) => void requeued.push(key), flush: async () => undefined }),
+        },
+      ),
     );
+    const [sample] = sampleFiles();
+    if (!sample) throw new Error('samples/ is empty');
+    const sampleKey = relative(samplesDir, sample);
 
     // Act
     for (const path of ['/stats', '/rejections', '/rejections?reason=empty&prefix=inbox/&limit=1']) {
@@ -255,6 +267,16 @@ describe('every table request of a run is allowed by its function’s role', () 
       const result = await handler(apiEvent({ rawPath, rawQueryString }));
       expect(result.statusCode, path).toBe(200);
     }
+    const reprocessed = await handler(
+      apiEvent({
+        method: 'POST',
+        rawPath: '/reprocess',
+        body: JSON.stringify({ key: sampleKey }),
+        headers: { 'content-type': 'application/json' },
+      }),
+    );
+    expect(reprocessed.statusCode).toBe(202);
+    expect(requeued).toEqual([sampleKey]);
 
     // Assess
     expectAllAllowed('admin', requests);
