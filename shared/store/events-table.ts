@@ -231,8 +231,9 @@ export class EventsTable implements IngestStore, ReadStore {
           // A newer version of the object reached these events first: they are its to finish.
           if (touched.some((id) => written.get(`${id}\n${version.key}`) === 'overtaken'))
             return { status: 'stale' };
-          if (previous?.pendingIds.length || (withdrawals[index]?.length ?? 0) > 0)
-            await this.ledger.finish(version);
+          // The claim moved the previous version's ids into `pendingIds`: clear them now that the withdrawals
+          // are written (an edit that keeps its ids withdraws nothing, but would leave them there).
+          if (previous?.pendingIds.length || previous?.eventIds.length) await this.ledger.finish(version);
         }
         if (rejection) await this.writeRejection(version, rejection, at);
         else if (previous?.state === 'rejected' || previous?.seq === version.sequencer) {

@@ -43,6 +43,24 @@ describe('compareSequencers', () => {
 });
 
 describe('EventsTable', () => {
+  it('leaves no pending ids on the manifest after an edit that keeps its event ids', async () => {
+    // Prepare
+    await store.putEvents({ key: fileKey, sequencer: '01' }, [fileContribution(fileKey, siege)]);
+
+    // Act: a new version of the file, same event, new headline.
+    await store.putEvents({ key: fileKey, sequencer: '02' }, [
+      fileContribution(fileKey, { ...siege, title: 'Talks resume' }),
+    ]);
+
+    // Assess: a manifest still holding `pendingIds` looks unfinished to the reconcile.
+    expect(await store.objectState(fileKey)).toMatchObject({
+      seq: expect.any(String),
+      eventIds: [siege.id],
+      pendingIds: [],
+    });
+    expect((await store.getEvent(siege.id))?.title).toBe('Talks resume');
+  });
+
   it('stores an event and indexes it by topic, month-day and the all-events feed', async () => {
     // Act
     const outcome = await store.putEvents({ key: fileKey, sequencer: '01' }, [
