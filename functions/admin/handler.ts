@@ -1,7 +1,7 @@
 // Admin Lambda: /stats and /rejections, IAM-authorized in AWS.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { adminRoutes } from '../../shared/api/admin-routes';
-import { clients } from '../../shared/aws/clients';
+import { dynamo } from '../../shared/aws/dynamo-client';
 import { adminConfigSchema, loadConfig } from '../../shared/config';
 import { http } from '../../shared/http/handler';
 import { EventsTable } from '../../shared/store/events-table';
@@ -9,9 +9,9 @@ import { RejectionQueries } from '../../shared/store/rejection-queries';
 
 const config = loadConfig(adminConfigSchema);
 const logger = new Logger({ persistentKeys: { handler: 'admin' } });
-const store = new EventsTable(clients.dynamo, config.TABLE_NAME);
+const store = new EventsTable(dynamo, config.TABLE_NAME);
 
-const rejections = new RejectionQueries(clients.dynamo, config.TABLE_NAME);
+const rejections = new RejectionQueries(dynamo, config.TABLE_NAME);
 
 export const handler = http(adminRoutes(store, { rejections }), {
   logError: (error) => logger.error('unhandled error', { error }),
