@@ -1,5 +1,6 @@
 // Profiling aid for a missed latency target: `npx tsx bench/suite/profile-route.ts [events] [requests]
-// [feed.atom] [out.cpuprofile]` loads a generated store, then requests the hot topic's feed in sequence
+// [feed.atom | /path] [out.cpuprofile]` loads a generated store, then requests the hot topic's feed (or
+// `/path`, in which `{hot}` is the hot topic's slug and `{day}` the busiest month-day) in sequence
 // under the V8 CPU profiler (what `node --cpu-prof` records, but only around the requests), so the
 // profile shows where a feed request's time goes; bench/suite/hot-spots.ts summarizes it.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -36,8 +37,10 @@ await growStore(
   { from: 0, to: events },
   '2026-11-30T00:00:00.000Z',
 );
-const { hotTopic } = new SubjectCounter(generator).countTo(events);
-const url = `${stack.baseUrl}/topics/${encodeURIComponent(hotTopic.slug)}/${path}`;
+const { hotTopic, hotMonthDay } = new SubjectCounter(generator).countTo(events);
+const url = path.startsWith('/')
+  ? `${stack.baseUrl}${path.replace('{hot}', encodeURIComponent(hotTopic.slug)).replace('{day}', hotMonthDay.monthDay)}`
+  : `${stack.baseUrl}/topics/${encodeURIComponent(hotTopic.slug)}/${path}`;
 for (let i = 0; i < 20; i++) await (await fetch(url)).arrayBuffer();
 const session = new Session();
 session.connect();
