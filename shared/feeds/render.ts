@@ -172,7 +172,8 @@ export function entryFor(event: StoredEvent, spec: FeedSpec): FeedEntry {
   };
 }
 
-function documentFor(spec: FeedSpec): FeedDocument {
+/** The sanitised document the writers write (exported for the tests that compare writers). */
+export function feedDocument(spec: FeedSpec): FeedDocument {
   // One entry per id: a repeated GUID would confuse readers (and the Atom patches anchor on unique ids).
   const byId = new Map<string, StoredEvent>();
   for (const event of spec.events) if (!byId.has(event.id)) byId.set(event.id, event);
@@ -224,6 +225,6 @@ export function feedFingerprint(format: FeedFormat, spec: FeedSpec): string {
 }
 
 export function renderFeed(format: FeedFormat, spec: FeedSpec): RenderedFeed {
-  const doc = documentFor(spec);
+  const doc = feedDocument(spec);
   return { body: feedWriters[format](doc), contentType: feedContentTypes[format] };
 }
