@@ -243,7 +243,9 @@ export function feedFingerprint(format: FeedFormat, spec: FeedSpec): string {
   const { eventUrl: _eventUrl, topicUrl: _topicUrl, events, ...data } = spec;
   const probe = events[0]?.id;
   const urls = probe ? [spec.eventUrl(probe), spec.topicUrl?.('probe')] : [];
-  const hash = createHash('sha256').update(JSON.stringify([RENDER_VERSION, format, data, urls, events.length]));
+  const hash = createHash('sha256').update(
+    JSON.stringify([RENDER_VERSION, format, data, urls, events.length]),
+  );
   // Each event by its own digest: a large page's JSON, hashed whole, cost as much as a quarter of rendering it.
   for (const event of events) hash.update(eventDigest(event));
   return hash.digest('base64url');
