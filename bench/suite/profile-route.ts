@@ -1,5 +1,7 @@
 // Profiling aid for a missed latency target: `npx tsx bench/suite/profile-route.ts [events] [requests]
-// [feed.atom] [out.cpuprofile]` loads a generated store, then requests the hot topic's feed in sequence
+// [feed.atom | /path] [out.cpuprofile]` loads a generated store, then requests the hot topic's feed (or
+// `/path`, in which `{hot}` and `{cold}` are the hot and cold topics' slugs, `{day}` and `{coldDay}` the
+// busiest and quietest month-days) in sequence
 // under the V8 CPU profiler (what `node --cpu-prof` records, but only around the requests), so the
 // profile shows where a feed request's time goes; bench/suite/hot-spots.ts summarizes it.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -36,8 +38,15 @@ await growStore(
   { from: 0, to: events },
   '2026-11-30T00:00:00.000Z',
 );
-const { hotTopic } = new SubjectCounter(generator).countTo(events);
-const url = `${stack.baseUrl}/topics/${encodeURIComponent(hotTopic.slug)}/${path}`;
+const { hotTopic, hotMonthDay, coldTopic, coldMonthDay } = new SubjectCounter(generator).countTo(events);
+const url = path.startsWith('/')
+  ? stack.baseUrl +
+    path
+      .replace('{hot}', encodeURIComponent(hotTopic.slug))
+      .replace('{cold}', encodeURIComponent(coldTopic.slug))
+      .replace('{day}', hotMonthDay.monthDay)
+      .replace('{coldDay}', coldMonthDay.monthDay)
+  : `${stack.baseUrl}/topics/${encodeURIComponent(hotTopic.slug)}/${path}`;
 for (let i = 0; i < 20; i++) await (await fetch(url)).arrayBuffer();
 const session = new Session();
 session.connect();

@@ -1,7 +1,9 @@
 // Admin Lambda: /stats, /rejections and POST /reprocess, IAM-authorized in AWS.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { adminRoutes } from '../../shared/api/admin-routes';
-import { clients } from '../../shared/aws/clients';
+import { dynamo } from '../../shared/aws/dynamo-client';
+import { s3 } from '../../shared/aws/s3-client';
+import { sqs } from '../../shared/aws/sqs-client';
 import { adminConfigSchema, loadConfig } from '../../shared/config';
 import { http } from '../../shared/http/handler';
 import type { Requeue } from '../../shared/ingest/requeue';
@@ -11,9 +13,9 @@ import { RejectionQueries } from '../../shared/store/rejection-queries';
 
 const config = loadConfig(adminConfigSchema);
 const logger = new Logger({ persistentKeys: { handler: 'admin' } });
-const store = new EventsTable(clients.dynamo, config.TABLE_NAME);
+const store = new EventsTable(dynamo, config.TABLE_NAME);
 
-const rejections = new RejectionQueries(clients.dynamo, config.TABLE_NAME);
+const rejections = new RejectionQueries(dynamo, config.TABLE_NAME);
 
 /** Where POST /reprocess sends objects: the ingest queue in AWS; the local stack passes its own queue. */
 export interface ReprocessTarget {
@@ -29,7 +31,7 @@ function sqsTarget(): ReprocessTarget | undefined {
     requeue: queueUrl
       ? () =>
           new SqsRequeue({
-            sqs: clients.sqs,
+            sqs,
             queueUrl,
             bucket,
             source: 'context-feeds:reprocess',
@@ -45,7 +47,7 @@ export function adminHandler(target: ReprocessTarget | undefined) {
       store,
       { rejections },
       target && {
-        s3: clients.s3,
+        s3,
         bucket: target.bucket,
         heldSequencer: async (key) => (await store.objectState(key))?.seq,
         requeue: target.requeue,

@@ -2,7 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { apiRoutes } from '../../shared/api/routes';
-import { clients } from '../../shared/aws/clients';
+import { dynamo } from '../../shared/aws/dynamo-client';
+import { sns } from '../../shared/aws/sns-client';
 import { apiConfigSchema, loadConfig, subscriptionApiConfigFields } from '../../shared/config';
 import { http } from '../../shared/http/handler';
 import { EventsTable } from '../../shared/store/events-table';
@@ -13,7 +14,7 @@ import { SubscriptionStore } from '../../shared/subscriptions/subscription-store
 
 const config = loadConfig(apiConfigSchema.extend(subscriptionApiConfigFields));
 const logger = new Logger({ persistentKeys: { handler: 'api' } });
-const store = new EventsTable(clients.dynamo, config.TABLE_NAME);
+const store = new EventsTable(dynamo, config.TABLE_NAME);
 if (config.CURSOR_KEY === undefined) {
   logger.warn('CURSOR_KEY is not set: paging cursors only work within this instance');
 }
@@ -27,14 +28,12 @@ export const handler = http(
     now,
     cursorKey,
     subscriptions: {
-      subscriptions: new SubscriptionStore(clients.dynamo, config.TABLE_NAME),
+      subscriptions: new SubscriptionStore(dynamo, config.TABLE_NAME),
       sealer: config.WEBHOOK_SEALING_PUBLIC_KEY
         ? new SecretSealer(config.WEBHOOK_SEALING_PUBLIC_KEY)
         : undefined,
-      sns: config.NOTIFICATION_TOPIC_ARN
-        ? snsSubscriptions(clients.sns, config.NOTIFICATION_TOPIC_ARN)
-        : undefined,
-      rateLimiter: tableRateLimiter(clients.dynamo, config.TABLE_NAME, config.SUBSCRIBE_RATE_LIMIT, now),
+      sns: config.NOTIFICATION_TOPIC_ARN ? snsSubscriptions(sns, config.NOTIFICATION_TOPIC_ARN) : undefined,
+      rateLimiter: tableRateLimiter(dynamo, config.TABLE_NAME, config.SUBSCRIBE_RATE_LIMIT, now),
       policy: { allowLoopback: config.WEBHOOK_ALLOW_LOOPBACK },
     },
   }),

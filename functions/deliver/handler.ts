@@ -3,7 +3,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { clients } from '../../shared/aws/clients';
+import { dynamo } from '../../shared/aws/dynamo-client';
+import { sqs } from '../../shared/aws/sqs-client';
 import { deliveryConfigSchema, loadConfig } from '../../shared/config';
 import { deliverBatch, retryDelaySeconds } from '../../shared/notify/delivery-batch';
 import { guardedPost, WebhookDelivery } from '../../shared/notify/webhook-delivery';
@@ -14,8 +15,8 @@ import { SubscriptionStore } from '../../shared/subscriptions/subscription-store
 const config = loadConfig(deliveryConfigSchema);
 const logger = new Logger({ persistentKeys: { handler: 'deliver' } });
 const delivery = new WebhookDelivery({
-  subscriptions: new SubscriptionStore(clients.dynamo, config.TABLE_NAME),
-  markers: new DeliveryMarkers(clients.dynamo, config.TABLE_NAME),
+  subscriptions: new SubscriptionStore(dynamo, config.TABLE_NAME),
+  markers: new DeliveryMarkers(dynamo, config.TABLE_NAME),
   opener: new SecretOpener(config.WEBHOOK_SEALING_PRIVATE_KEY),
   post: guardedPost({ allowLoopback: config.WEBHOOK_ALLOW_LOOPBACK }, config.WEBHOOK_TIMEOUT_MS),
   now: () => new Date(),
@@ -29,7 +30,7 @@ export const handler = (event: SQSEvent): Promise<SQSBatchResponse> =>
     // Without a queue URL (the local queue) the queue itself spaces the retries.
     onRetry: queueUrl
       ? async (record, receiveCount) => {
-          await clients.sqs.send(
+          await sqs.send(
             new ChangeMessageVisibilityCommand({
               QueueUrl: queueUrl,
               ReceiptHandle: record.receiptHandle,

@@ -3,7 +3,8 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { clients } from '../../shared/aws/clients';
+import { dynamo } from '../../shared/aws/dynamo-client';
+import { s3 } from '../../shared/aws/s3-client';
 import { ingestConfigSchema, loadConfig } from '../../shared/config';
 import { BatchedIngestStore } from '../../shared/ingest/batched-store';
 import { INGEST_METRICS, IngestTally, publishIngestCounts } from '../../shared/ingest/ingest-metrics';
@@ -19,10 +20,10 @@ const metrics = new Metrics({
 });
 const processor = new BatchProcessor(EventType.SQS);
 const deps = {
-  store: new EventsTable(clients.dynamo, config.TABLE_NAME, {
+  store: new EventsTable(dynamo, config.TABLE_NAME, {
     markersDeadBefore: config.SOLE_WRITER_SINCE ? new Date(config.SOLE_WRITER_SINCE) : undefined,
   }),
-  s3: clients.s3,
+  s3: s3,
   parse: (key: string, body: Uint8Array) =>
     parseEventObject(key, body, {
       maxObjectBytes: config.MAX_OBJECT_BYTES,

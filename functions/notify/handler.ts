@@ -2,7 +2,9 @@
 // `{ "date": "MM-DD" | "YYYY-MM-DD", "recover"?: true }` for a backfill. Throws when anything failed, so
 // the run counts as failed (the alarm on its Errors metric).
 import { Logger } from '@aws-lambda-powertools/logger';
-import { clients } from '../../shared/aws/clients';
+import { dynamo } from '../../shared/aws/dynamo-client';
+import { sns } from '../../shared/aws/sns-client';
+import { sqs } from '../../shared/aws/sqs-client';
 import { loadConfig, notifyConfigSchema } from '../../shared/config';
 import { sqsDeliveryQueue } from '../../shared/notify/delivery-queue';
 import { messageLinks } from '../../shared/notify/links';
@@ -15,11 +17,11 @@ import { SubscriptionStore } from '../../shared/subscriptions/subscription-store
 const config = loadConfig(notifyConfigSchema);
 const logger = new Logger({ persistentKeys: { handler: 'notify' } });
 const notifier = new Notifier({
-  store: new EventsTable(clients.dynamo, config.TABLE_NAME),
-  subscriptions: new SubscriptionStore(clients.dynamo, config.TABLE_NAME),
-  markers: new DeliveryMarkers(clients.dynamo, config.TABLE_NAME),
-  sns: config.TOPIC_ARN ? snsPublisher(clients.sns, config.TOPIC_ARN) : undefined,
-  queue: sqsDeliveryQueue(clients.sqs, config.DELIVERY_QUEUE_URL),
+  store: new EventsTable(dynamo, config.TABLE_NAME),
+  subscriptions: new SubscriptionStore(dynamo, config.TABLE_NAME),
+  markers: new DeliveryMarkers(dynamo, config.TABLE_NAME),
+  sns: config.TOPIC_ARN ? snsPublisher(sns, config.TOPIC_ARN) : undefined,
+  queue: sqsDeliveryQueue(sqs, config.DELIVERY_QUEUE_URL),
   links: messageLinks(config.PUBLIC_BASE_URL),
   timeZone: config.NOTIFY_TIME_ZONE,
   leap: config.NOTIFY_LEAP,

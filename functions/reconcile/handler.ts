@@ -4,7 +4,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import type { Context } from 'aws-lambda';
-import { clients } from '../../shared/aws/clients';
+import { dynamo } from '../../shared/aws/dynamo-client';
+import { lambda } from '../../shared/aws/lambda-client';
+import { s3 } from '../../shared/aws/s3-client';
+import { sqs } from '../../shared/aws/sqs-client';
 import { loadConfig, reconcileConfigSchema } from '../../shared/config';
 import { runScheduledReconcile } from '../../shared/ingest/scheduled-reconcile';
 import { SqsRequeue } from '../../shared/ingest/sqs-requeue';
@@ -14,7 +17,7 @@ const logger = new Logger({ persistentKeys: { handler: 'reconcile' } });
 
 export const handler = async (event: unknown, context: Context) => {
   const requeue = new SqsRequeue({
-    sqs: clients.sqs,
+    sqs,
     queueUrl: config.INGEST_QUEUE_URL,
     bucket: config.EVENTS_BUCKET,
     source: 'context-feeds:reconcile',
@@ -22,15 +25,15 @@ export const handler = async (event: unknown, context: Context) => {
   });
   const summary = await runScheduledReconcile(
     {
-      s3: clients.s3,
-      dynamo: clients.dynamo,
+      s3,
+      dynamo,
       tableName: config.TABLE_NAME,
       bucket: config.EVENTS_BUCKET,
       prefixes: config.EVENT_PREFIXES,
       requeue,
       remainingMs: () => context.getRemainingTimeInMillis(),
       continueWith: async (next) => {
-        await clients.lambda.send(
+        await lambda.send(
           new InvokeCommand({
             FunctionName: context.functionName,
             InvocationType: 'Event',

@@ -23,6 +23,28 @@ export type LeapPolicy = 'feb28' | 'mar1' | 'strict';
 
 const daysInMonthOfLeapYear = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
+const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+] as const;
+
+/** `7` → `July`: English month names for pages and messages (`Intl` would load ICU data at cold start). */
+export function monthName(month: number): string {
+  const name = MONTH_NAMES[month - 1];
+  if (name === undefined) throw new RangeError(`no month ${month}`);
+  return name;
+}
+
 export { isLeapYear };
 
 /** `MM-DD` that exists in some year (so `02-29` is valid); InvalidMonthDay otherwise. */

@@ -65,11 +65,31 @@ export function shortHash(text: string): string {
 }
 
 /**
+ * Labels repeat across files and feeds (every related event lists its topics), and a slug is pure work on
+ * its label (Unicode normalization twice): a bounded memo makes it once per label. Long strings (a hostile
+ * file's) are not kept.
+ */
+const slugs = new Map<string, string>();
+const SLUG_MEMO_ENTRIES = 20_000;
+const SLUG_MEMO_LABEL_CHARS = 200;
+
+/**
  * URL-safe, stable slug for a topic label: NFKD, marks on Latin/Greek/Cyrillic letters stripped, lower-case,
  * runs of anything but letters and digits → `-`, trimmed. Han characters are letters and stay (`Zürich` → `zurich`,
  * `朝鲜` → `朝鲜`). Never empty: a label without letters or digits becomes `t-<hash>`.
  */
 export function topicSlug(label: string): string {
+  const known = slugs.get(label);
+  if (known !== undefined) return known;
+  const slug = slugOf(label);
+  if (label.length <= SLUG_MEMO_LABEL_CHARS) {
+    if (slugs.size >= SLUG_MEMO_ENTRIES) slugs.clear();
+    slugs.set(label, slug);
+  }
+  return slug;
+}
+
+function slugOf(label: string): string {
   const normalized = normalizeLabel(label);
   const slug = normalized
     .normalize('NFKD')

@@ -148,8 +148,32 @@ function contentHtml(
   return html === '' ? `<p>${escapeHtml(xmlChars(event.title))}</p>` : html;
 }
 
+/**
+ * Entries already rendered, by event and links. Only frozen events are kept (the store hands out each
+ * decoded entry frozen and shares it, shared/store/entry-cache.ts): they cannot change under the cache, and
+ * while one lives its entries are the same work each time it is shown. The links are told apart as
+ * `feedFingerprint` tells them: `eventUrl` and `topicUrl` build on one base, so the event's own URL and a
+ * probe topic's name them.
+ */
+const renderedEntries = new WeakMap<StoredEvent, Map<string, FeedEntry>>();
+
 /** One event as a feed entry (the anniversary feed reuses it and re-dates it). */
 export function entryFor(event: StoredEvent, spec: FeedSpec): FeedEntry {
+  if (!Object.isFrozen(event)) return buildEntry(event, spec);
+  const links = `${spec.eventUrl(event.id)}\n${spec.topicUrl?.('probe') ?? ''}`;
+  let byLinks = renderedEntries.get(event);
+  const known = byLinks?.get(links);
+  if (known !== undefined) return known;
+  const entry = Object.freeze(buildEntry(event, spec));
+  if (byLinks === undefined) {
+    byLinks = new Map();
+    renderedEntries.set(event, byLinks);
+  }
+  byLinks.set(links, entry);
+  return entry;
+}
+
+function buildEntry(event: StoredEvent, spec: FeedSpec): FeedEntry {
   const sources = event.sources.flatMap((source) => {
     const href = httpUrl(source.url);
     if (href === undefined) return [];
@@ -172,7 +196,8 @@ export function entryFor(event: StoredEvent, spec: FeedSpec): FeedEntry {
   };
 }
 
-function documentFor(spec: FeedSpec): FeedDocument {
+/** The sanitised document the writers write (exported for the tests that compare writers). */
+export function feedDocument(spec: FeedSpec): FeedDocument {
   // One entry per id: a repeated GUID would confuse readers (and the Atom patches anchor on unique ids).
   const byId = new Map<string, StoredEvent>();
   for (const event of spec.events) if (!byId.has(event.id)) byId.set(event.id, event);
@@ -215,15 +240,29 @@ const RENDER_VERSION = 1;
  * a conditional GET can answer 304 from it. URLs built by `eventUrl`/`topicUrl` derive from `homeUrl`'s base.
  */
 export function feedFingerprint(format: FeedFormat, spec: FeedSpec): string {
-  const { eventUrl: _eventUrl, topicUrl: _topicUrl, ...data } = spec;
-  const probe = spec.events[0]?.id;
+  const { eventUrl: _eventUrl, topicUrl: _topicUrl, events, ...data } = spec;
+  const probe = events[0]?.id;
   const urls = probe ? [spec.eventUrl(probe), spec.topicUrl?.('probe')] : [];
-  return createHash('sha256')
-    .update(JSON.stringify([RENDER_VERSION, format, data, urls]))
-    .digest('base64url');
+  const hash = createHash('sha256').update(
+    JSON.stringify([RENDER_VERSION, format, data, urls, events.length]),
+  );
+  // Each event by its own digest: a large page's JSON, hashed whole, cost as much as a quarter of rendering it.
+  for (const event of events) hash.update(eventDigest(event));
+  return hash.digest('base64url');
+}
+
+/** Digests of frozen events (see `renderedEntries`), which cannot change. */
+const eventDigests = new WeakMap<StoredEvent, Buffer>();
+
+function eventDigest(event: StoredEvent): Buffer {
+  const known = eventDigests.get(event);
+  if (known !== undefined) return known;
+  const digest = createHash('sha256').update(JSON.stringify(event)).digest();
+  if (Object.isFrozen(event)) eventDigests.set(event, digest);
+  return digest;
 }
 
 export function renderFeed(format: FeedFormat, spec: FeedSpec): RenderedFeed {
-  const doc = documentFor(spec);
+  const doc = feedDocument(spec);
   return { body: feedWriters[format](doc), contentType: feedContentTypes[format] };
 }

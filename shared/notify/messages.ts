@@ -1,5 +1,6 @@
 // What the notifier sends: one SNS message per topic plus the `*` digest (a text body for people, a JSON
 // body for machines), and the JSON digest a webhook subscription receives. Pure: no clock, no I/O.
+import { monthName } from '../domain/calendar';
 import type { Anniversary } from './anniversaries';
 
 export interface MessageLinks {
@@ -32,25 +33,10 @@ export function anniversaryJson(anniversary: Anniversary, links: MessageLinks): 
   };
 }
 
-const monthNames = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-
 /** `9 July 2026`, in English whatever the events' language: the subject line must be ASCII anyway. */
 export function longDate(day: string): string {
   const [year, month, date] = day.split('-').map(Number);
-  return `${date} ${monthNames[(month ?? 1) - 1]} ${year}`;
+  return `${date} ${monthName(month ?? 1)} ${year}`;
 }
 
 function yearsText(years: number): string {

@@ -179,6 +179,25 @@ function usableKeySlug(name: string): boolean {
  * `{ date: 'YYYY-MM-DD', slug }`. Anything else, a day listing (`index.md`) or an impossible date → undefined.
  */
 export function idFromCanonicalKey(key: string): CanonicalRef | undefined {
+  let ref = canonicalRefs.get(key);
+  if (ref === undefined && !canonicalRefs.has(key)) {
+    ref = canonicalRefOf(key);
+    if (key.length <= CANONICAL_MEMO_CHARS) {
+      if (canonicalRefs.size >= CANONICAL_MEMO_ENTRIES) {
+        canonicalRefs.delete(canonicalRefs.keys().next().value as string);
+      }
+      canonicalRefs.set(key, ref);
+    }
+  }
+  return ref && { ...ref };
+}
+
+/** Related events link the same paths file after file (see cleanText's memo): each is parsed once. */
+const canonicalRefs = new Map<string, CanonicalRef | undefined>();
+const CANONICAL_MEMO_ENTRIES = 20_000;
+const CANONICAL_MEMO_CHARS = 300;
+
+function canonicalRefOf(key: string): CanonicalRef | undefined {
   const parsed = parseNewsPath(key);
   if (!parsed || parsed.name === 'index' || !usableKeySlug(parsed.name)) return undefined;
   return { date: parsed.date, slug: parsed.name };

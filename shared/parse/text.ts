@@ -168,6 +168,30 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+/** Any character INVISIBLE or CONTROL would rewrite. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const UNWANTED = /[\u0000-\u0008\u000b-\u001f\u007f\u200b-\u200d\u2060\ufeff\u00ad]/;
+/** Whitespace that collapsing would change: anything but a single plain space. */
+const SPACING = /[^\S ]| {2}/;
+
+const CLOSING_PUNCTUATION = new Set([',', '.', ';', ':', '!', '?', '，', '。', '；', '：']);
+
+/** `a , b` → `a, b`: what `/ ([,.;:!?，。；：])/g` → `$1` does, at half its cost (it ran on every string). */
+function dropSpaceBeforePunctuation(text: string): string {
+  let out = '';
+  let copied = 0;
+  for (let at = text.indexOf(' '); at !== -1; at = text.indexOf(' ', at + 1)) {
+    if (!CLOSING_PUNCTUATION.has(text[at + 1] ?? '')) continue;
+    out += text.slice(copied, at);
+    copied = at + 1;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
+/** `String.prototype.isWellFormed` (ES2024, Node 20): no lone surrogate, found without a regex. */
+function isWellFormed(text: string): boolean {
+  return (text as string & { isWellFormed(): boolean }).isWellFormed();
+}
 
 function expandTemplates(text: string): string {
   let current = text;
@@ -228,6 +252,26 @@ function stripHtml(text: string): string {
  * collapsed. What cannot become text is removed.
  */
 export function cleanText(raw: string): string {
+  const known = cleaned.get(raw);
+  if (known !== undefined) return known;
+  const text = clean(raw);
+  if (raw.length <= CLEANED_MEMO_CHARS) {
+    if (cleaned.size >= CLEANED_MEMO_ENTRIES) cleaned.delete(cleaned.keys().next().value as string);
+    cleaned.set(raw, text);
+  }
+  return text;
+}
+
+/**
+ * The same strings come back file after file: each event lists its related events by title, and 85 % of
+ * the corpus's link texts repeat within one pass over it (13,858 distinct of 92,828). A bounded memo cleans
+ * each once; long strings (descriptions, a hostile file's lines) are not kept.
+ */
+const cleaned = new Map<string, string>();
+const CLEANED_MEMO_ENTRIES = 20_000;
+const CLEANED_MEMO_CHARS = 300;
+
+function clean(raw: string): string {
   let text = stripHtml(decodeEntities(raw));
   // Each rewrite runs only when its trigger character is present: most headlines need none of them.
   if (text.includes('{{') || text.includes('}}')) text = expandTemplates(text);
@@ -243,14 +287,19 @@ export function cleanText(raw: string): string {
   if (text.includes("''")) text = dropQuoteMarkers(text);
   if (text.includes('-{') || text.includes('}-'))
     text = resolveConversionMarkup(text).replace(/-\{|\}-/g, '');
-  text = text.replace(INVISIBLE, '').replace(LONE_SURROGATE, '').replace(CONTROL, ' ');
-  if (text.includes(':')) text = text.trimEnd().replace(TIMESTAMP_TAIL, '');
+  // Clean text (nearly all of it) skips the three rewrites below: one scan finds whether any would act.
+  if (UNWANTED.test(text) || !isWellFormed(text)) {
+    text = text.replace(INVISIBLE, '').replace(LONE_SURROGATE, '').replace(CONTROL, ' ');
+  }
+  if (text.includes(':')) {
+    text = text.trimEnd();
+    // The tail ends in `Z` or a digit; the regex, tried from every position, runs only then.
+    if (/[\dZ]$/.test(text)) text = text.replace(TIMESTAMP_TAIL, '');
+  }
   if (text.includes('&#')) text = text.replace(CUT_ENTITY, '');
   if (text.includes('|')) text = text.replace(/\s*\|\s*/g, ' ');
-  return text
-    .replace(/\s+/g, ' ')
-    .replace(/ ([,.;:!?，。；：])/g, '$1')
-    .trim();
+  if (SPACING.test(text)) text = text.replace(/\s+/g, ' ');
+  return dropSpaceBeforePunctuation(text).trim();
 }
 
 /** A topic label as shown: cleaned like a title, then normalized (see `normalizeLabel`). */

@@ -10,10 +10,10 @@ import type { Lang, StoredEvent } from '../domain/event';
 import { topicSlug } from '../domain/topics';
 import { batchGet, type RetryPolicy } from './batch-write';
 import { countQuery } from './count-query';
+import { decodeEntryOnce } from './entry-cache';
 import { eventOf } from './event-merger';
 import {
   allPartition,
-  decodeEntry,
   decodeEventItem,
   itemKeys,
   LANGS,
@@ -100,7 +100,7 @@ export class EventQueries {
       },
       page,
     );
-    return { items: result.items.map(decodeEntry), ...(result.next ? { next: result.next } : {}) };
+    return { items: result.items.map(decodeEntryOnce), ...(result.next ? { next: result.next } : {}) };
   }
 
   /** Newest events of all topics, of one language or of all (each language is a partition). */
@@ -243,7 +243,7 @@ export class EventQueries {
       .sort((a, b) => byBytes(String(b[sortKeyName]), String(a[sortKeyName])));
     const entries = merged.slice(0, page.limit);
     const last = entries.at(-1);
-    const items = indexName ? await this.entriesOf(entries) : entries.map(decodeEntry);
+    const items = indexName ? await this.entriesOf(entries) : entries.map(decodeEntryOnce);
     return merged.length > page.limit && last ? { items, next: this.keyOf(last, indexName) } : { items };
   }
 
@@ -251,7 +251,7 @@ export class EventQueries {
   private async entriesOf(keys: Record<string, unknown>[]): Promise<StoredEvent[]> {
     const tableKey = (item: Record<string, unknown>) => ({ [PK]: String(item[PK]), [SK]: String(item[SK]) });
     const found = await batchGet(this.client, this.tableName, keys.map(tableKey), { policy: this.retry });
-    const byKey = new Map(found.map((item) => [`${item[PK]}\n${item[SK]}`, decodeEntry(item)]));
+    const byKey = new Map(found.map((item) => [`${item[PK]}\n${item[SK]}`, decodeEntryOnce(item)]));
     // An entry deleted since the index was read is left out.
     return keys.flatMap((key) => byKey.get(`${key[PK]}\n${key[SK]}`) ?? []);
   }

@@ -1,5 +1,6 @@
 // Small pieces several pages share: event lists, topic tags, subscribe buttons, the topic search form.
 import type { Lang } from '../domain/event';
+import { humanDate } from './dates';
 
 export interface TopicView {
   slug: string;
@@ -22,13 +23,6 @@ export interface FeedLink {
   label: string;
   type: string;
   href: string;
-}
-
-const longDate = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' });
-
-/** `2007-07-09` → `9 July 2007` (dates are calendar days, so UTC keeps them as written). */
-export function humanDate(date: string): string {
-  return longDate.format(new Date(`${date}T00:00:00Z`));
 }
 
 /** Topic labels carry no language of their own; Han characters mark the Chinese edition's topics. */

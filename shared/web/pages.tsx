@@ -4,7 +4,6 @@ import {
   EventList,
   type EventView,
   type FeedLink,
-  humanDate,
   labelLang,
   SubscribeLinks,
   TopicList,
@@ -12,6 +11,7 @@ import {
   TopicTags,
   type TopicView,
 } from './components';
+import { humanDate } from './dates';
 
 export interface HomeView {
   topicsAction: string;

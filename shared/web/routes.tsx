@@ -17,6 +17,7 @@ import { type RouteDefinition, route } from '../http/router';
 import type { PageRequest, ReadStore, TopicSummary } from '../store/events-table';
 import { assets } from './assets';
 import { type EventView, type FeedLink, labelLang, type TopicView } from './components';
+import { humanDay } from './dates';
 import { Layout, type PageHead, type SiteLinks } from './layout';
 import { prefersHtml } from './negotiate';
 import { ErrorPage, EventPage, HomePage, OnThisDayPage, TopicPage, TopicsPage } from './pages';
@@ -502,13 +503,6 @@ async function everyTopic(store: ReadStore): Promise<TopicSummary[]> {
 function summary(event: StoredEvent): string {
   const text = (event.description ?? event.title).replace(/\s+/g, ' ').trim();
   return text.length <= 200 ? text : `${text.slice(0, 197)}…`;
-}
-
-const dayFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', timeZone: 'UTC' });
-
-/** `07-09` → `9 July` (in a leap year, so 02-29 exists). */
-function humanDay(monthDay: string): string {
-  return dayFormat.format(new Date(`2000-${monthDay}T00:00:00Z`));
 }
 
 /** The month-day `step` days away, through Feb 29 (pages cover every day that has anniversaries). */

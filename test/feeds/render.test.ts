@@ -2,7 +2,13 @@ import { decodeHTML } from 'entities';
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { topicSlug } from '../../shared/domain/topics';
-import { type FeedFormat, type FeedSpec, feedFingerprint, renderFeed } from '../../shared/feeds/render';
+import {
+  entryFor,
+  type FeedFormat,
+  type FeedSpec,
+  feedFingerprint,
+  renderFeed,
+} from '../../shared/feeds/render';
 import { base, feedSpec, forbiddenXmlChars, hasXmllint, storedEvent, xmllint, xmlValidator } from './support';
 
 const formats: FeedFormat[] = ['rss', 'atom', 'json'];
@@ -399,5 +405,30 @@ describe('feedFingerprint', () => {
     expect(feedFingerprint('atom', touched)).not.toBe(fingerprint);
     expect(feedFingerprint('atom', moved)).not.toBe(fingerprint);
     expect(renderFeed('atom', feedSpec()).body).toBe(renderFeed('atom', spec).body);
+  });
+});
+
+describe('entries of frozen events', () => {
+  it('are rendered once per set of links and are the same as those of an unfrozen copy', () => {
+    // Prepare
+    const event = Object.freeze(storedEvent());
+    const spec = feedSpec({ events: [event] });
+    const elsewhere = feedSpec({
+      events: [event],
+      eventUrl: (id) => `https://other.example/events/${id}`,
+    });
+
+    // Act
+    const first = entryFor(event, spec);
+    const again = entryFor(event, spec);
+    const other = entryFor(event, elsewhere);
+
+    // Assess
+    expect(again).toBe(first);
+    expect(first).toEqual(entryFor(storedEvent(), spec));
+    expect(other.link).toBe('https://other.example/events/2007-07-09/lal-masjid-siege');
+    expect(renderFeed('atom', spec).body).toBe(
+      renderFeed('atom', feedSpec({ events: [storedEvent()] })).body,
+    );
   });
 });
