@@ -1,8 +1,9 @@
-// Step 2: files through the real ingest handler (dynalite + s3rver, SQS batches of 10, 4 invocations at
-// once), against the floor of reading the same objects from S3 alone; requests and write units per file.
+// Step 2: files through the real ingest handler (dynalite + s3rver, SQS batches as the stack configures them,
+// 4 invocations at once), against the floor of reading the same objects from S3 alone; requests and write units per file.
 import { performance } from 'node:perf_hooks';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { SQSRecord } from 'aws-lambda';
+import { INGEST_BATCH_SIZE } from '../../shared/ingest/batched-store';
 import { startIngestRig } from '../../test/support/local-aws';
 import { deliverInBatches, s3Message } from '../../test/support/sqs';
 import { emptyMeter, type Meter, meterClient } from './dynamo-meter';
@@ -11,7 +12,8 @@ import { inputFiles } from './inputs';
 import type { Plan } from './modes';
 import { progress } from './progress';
 
-const BATCH_SIZE = 10;
+/** As deployed: the CDK event source and the local queue both deliver batches of this size. */
+const BATCH_SIZE = INGEST_BATCH_SIZE;
 const CONCURRENT_BATCHES = 4;
 
 export async function ingestStep(plan: Plan): Promise<Figure[]> {

@@ -33,7 +33,8 @@ export function planFor(args: readonly string[]): Plan {
       ...common,
       sizes: [10_000],
       parseRounds: 3,
-      ingestFiles: 240,
+      // 3 slices of 200: two batches of INGEST_BATCH_SIZE each, as the stack delivers them.
+      ingestFiles: 600,
       // 12 routes, each with its floor: 3 × 20 sequential requests keep the latency pass near 30 s.
       warmupRequests: 10,
       latencyRequests: 20,
@@ -48,7 +49,7 @@ export function planFor(args: readonly string[]): Plan {
     ...common,
     sizes: mode === 'full' ? [10_000, 100_000, 1_000_000] : [10_000, 100_000],
     parseRounds: 7,
-    ingestFiles: 900,
+    ingestFiles: 1_500,
     warmupRequests: 20,
     latencyRequests: 60,
     latencyRounds: 5,

@@ -1,11 +1,15 @@
-// The three feed formats written directly from a sanitised document: RSS 2.0, Atom 1.0 and JSON Feed 1.1.
+// The one adapter around the `feed` library (v6): it writes the three formats, and this module patches its gaps.
 //
-// These writers replaced an adapter around the `feed` library (kept as test/feeds/reference-adapter.ts): the
-// library builds an object tree that xml-js walks, and the adapter then patched its gaps into the text (xml:lang,
-// rel="next" and rel="related" links, escaped Atom categories, JSON Feed 1.1). That took most of a large
-// feed's response time. The output is byte for byte the adapter's, layout included (xml-js's four-space
-// indentation, attribute and element order); test/properties/feeds.property.test.ts compares the two on
-// arbitrary documents, so every escaping rule below is the one the adapter applied.
+// Gaps patched here, each in one function below:
+// - RSS/Atom text nodes: xml-js turns "&amp;" back into "&" before escaping, so raw text is pre-escaped (`libText`).
+// - CDATA: xml-js splits only the first "]]>" of a section; the others are split here first (`libCdata`).
+// - Atom: no xml:lang (added on <feed>, and on entries in another language), no rel="next" link, no
+//   rel="related" links; <category> attributes are not escaped for "<", so Atom categories are written here.
+// - RSS: no atom:link rel="next".
+// - JSON: JSON Feed 1.0 only → version 1.1 with language, authors, next_url and item language.
+// Every XML patch anchors on an element the library is known to write and throws if it is not there exactly as
+// expected, so a library upgrade that changes its output fails loudly in tests instead of emitting broken feeds.
+import { Feed, type Item } from 'feed';
 import type { Lang } from '../domain/event';
 import { escapeHtml, escapeXml } from './text';
 
@@ -49,149 +53,186 @@ export interface FeedDocument {
 
 export const jsonFeedVersion = 'https://jsonfeed.org/version/1.1';
 
-// --------------------------------------------------------------------------- escaping, as xml-js wrote it
-
-/** Element text: `&`, `<` and `>` escaped (what the adapter's pre-escaping and xml-js amounted to). */
-function text(value: string): string {
-  return value.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
+/** Pre-escapes "&" for text nodes: xml-js un-escapes "&amp;" and then escapes "&", so this round-trips exactly. */
+function libText(text: string): string {
+  return text.replaceAll('&', '&amp;');
 }
 
-/** Text the library passed to xml-js as it was: xml-js first turned each `&amp;` back into `&`. */
-function libraryText(value: string): string {
-  return text(value.replaceAll('&amp;', '&'));
+/** xml-js replaces only the first "]]>" in CDATA; split every later one so each is escaped once. */
+function libCdata(text: string): string {
+  let first = true;
+  return text.replace(/]]>/g, (match) => {
+    if (first) {
+      first = false;
+      return match;
+    }
+    return ']]]]><![CDATA[>';
+  });
 }
 
-/** A CDATA section; each `]]>` in it is split across two sections. */
-function cdata(value: string): string {
-  return `<![CDATA[${value.replaceAll(']]>', ']]]]><![CDATA[>')}]]>`;
+type Format = 'rss' | 'atom' | 'json';
+
+function makeFeed(doc: FeedDocument, format: Format): Feed {
+  const text = format === 'json' ? (t: string) => t : libText;
+  const feed = new Feed({
+    id: doc.id,
+    title: text(doc.title),
+    description: text(doc.description),
+    link: doc.homeUrl,
+    // `feed` wins over feedLinks for the self link in RSS and Atom; it is this document's own URL.
+    feed: doc.selfUrl,
+    feedLinks: { [format]: doc.selfUrl },
+    language: doc.language,
+    updated: doc.updated,
+    generator: doc.generator === undefined ? false : doc.generator,
+    author: {
+      name: text(doc.author.name),
+      ...(doc.author.url === undefined ? {} : { link: doc.author.url }),
+    },
+  });
+  for (const entry of doc.entries) feed.addItem(itemFor(entry, format));
+  return feed;
 }
 
-/**
- * A URL in an element or attribute as the library wrote it (its `sanitizeUrl`): re-serialised by `URL`, `&`
- * escaped. Links here are `URL` serialisations already (render.ts), which serialise to themselves again, so
- * the escaping is all that is left.
- */
-function urlAttribute(url: string): string {
-  return url.replaceAll('&', '&amp;').replaceAll('"', '&quot;');
+function itemFor(entry: FeedEntry, format: Format): Item {
+  const common = {
+    id: entry.id,
+    guid: entry.id,
+    link: entry.link,
+    date: entry.updated,
+    published: entry.published,
+  };
+  switch (format) {
+    case 'rss':
+      return {
+        ...common,
+        title: libCdata(entry.title),
+        description: libCdata(entry.contentHtml),
+        category: entry.categories.map((name) => ({ name: libText(name) })),
+      };
+    case 'atom':
+      // Atom titles are written as type="html": the plain title goes in HTML-escaped. Categories: see patchAtom.
+      return { ...common, title: libCdata(escapeHtml(entry.title)), content: libCdata(entry.contentHtml) };
+    case 'json':
+      return {
+        ...common,
+        title: entry.title,
+        content: entry.contentHtml,
+        ...(entry.summary === undefined ? {} : { description: entry.summary }),
+        category: entry.categories.map((name) => ({ name })),
+      };
+  }
 }
 
-/** An empty element with attributes escaped for XML (the links and categories the adapter patched in). */
+/** Replaces the single occurrence of `anchor` by `replace(found, indent)`; throws if it is absent or repeated. */
+function patchOnce(xml: string, anchor: RegExp, replace: (found: string, indent: string) => string): string {
+  const global = new RegExp(anchor.source, `${anchor.flags.replace('g', '')}g`);
+  const hits = [...xml.matchAll(global)];
+  const hit = hits[0];
+  if (hits.length !== 1 || hit === undefined) {
+    throw new Error(`feed library output changed: expected one ${anchor} (found ${hits.length})`);
+  }
+  const lineStart = xml.lastIndexOf('\n', hit.index) + 1;
+  const indent = /^[ \t]*/.exec(xml.slice(lineStart, hit.index))?.[0] ?? '';
+  return xml.slice(0, hit.index) + replace(hit[0], indent) + xml.slice(hit.index + hit[0].length);
+}
+
 function element(name: string, attributes: Record<string, string>): string {
-  let out = `<${name}`;
-  for (const key in attributes) out += ` ${key}="${escapeXml(attributes[key] as string)}"`;
-  return `${out}/>`;
+  const attrs = Object.entries(attributes).map(([key, value]) => ` ${key}="${escapeXml(value)}"`);
+  return `<${name}${attrs.join('')}/>`;
 }
 
-/** An Atom element holding text; xml-js wrote an empty string as an empty element. */
-function atomText(name: string, escaped: string): string {
-  return escaped === '' ? `<${name}/>` : `<${name}>${escaped}</${name}>`;
+function after(found: string, indent: string, lines: string[]): string {
+  return found + lines.map((line) => `\n${indent}${line}`).join('');
 }
-
-const declaration = '<?xml version="1.0" encoding="utf-8"?>';
-const indent = (depth: number) => `\n${'    '.repeat(depth)}`;
-const I1 = indent(1);
-const I2 = indent(2);
-const I3 = indent(3);
-
-// --------------------------------------------------------------------------- Atom 1.0
-
-export function renderAtom(doc: FeedDocument): string {
-  let xml = `${declaration}\n<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${doc.language}">`;
-  xml += I1 + atomText('id', libraryText(doc.id));
-  xml += I1 + atomText('title', text(doc.title));
-  xml += `${I1}<updated>${doc.updated.toISOString()}</updated>`;
-  if (doc.generator !== undefined) xml += I1 + atomText('generator', text(doc.generator));
-  xml += `${I1}<author>${I2}${atomText('name', text(doc.author.name))}`;
-  if (doc.author.url) xml += `${I2}<uri>${text(doc.author.url)}</uri>`;
-  xml += `${I1}</author>`;
-  xml += `${I1}<link rel="alternate" href="${urlAttribute(doc.homeUrl)}"/>`;
-  xml += `${I1}<link rel="self" href="${urlAttribute(doc.selfUrl)}"/>`;
-  // Each was inserted right after the self link, the related one first: `next` ends up above it.
-  if (doc.nextUrl !== undefined) {
-    xml += I1 + element('link', { rel: 'next', type: 'application/atom+xml', href: doc.nextUrl });
-  }
-  if (doc.relatedUrl !== undefined) {
-    xml += I1 + element('link', { rel: 'related', type: 'application/atom+xml', href: doc.relatedUrl });
-  }
-  if (doc.description) xml += `${I1}<subtitle>${text(doc.description)}</subtitle>`;
-  for (const entry of doc.entries) xml += atomEntry(entry, doc.language);
-  return `${xml}\n</feed>`;
-}
-
-function atomEntry(entry: FeedEntry, language: Lang): string {
-  const lang = entry.lang === language ? '' : ` xml:lang="${entry.lang}"`;
-  let xml = `${I1}<entry${lang}>`;
-  xml += `${I2}<title type="html">${cdata(escapeHtml(entry.title))}</title>`;
-  xml += I2 + atomText('id', text(entry.id));
-  for (const link of entry.related) {
-    xml += I2 + element('link', { rel: 'related', href: link.href, title: link.title });
-  }
-  for (const term of entry.categories) xml += I2 + element('category', { term });
-  xml += `${I2}<link href="${urlAttribute(entry.link)}"/>`;
-  xml += `${I2}<updated>${entry.updated.toISOString()}</updated>`;
-  if (entry.contentHtml) xml += `${I2}<content type="html">${cdata(entry.contentHtml)}</content>`;
-  xml += `${I2}<published>${entry.published.toISOString()}</published>`;
-  return `${xml}${I1}</entry>`;
-}
-
-// --------------------------------------------------------------------------- RSS 2.0
 
 export function renderRss(doc: FeedDocument): string {
-  let xml = `${declaration}\n<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">${I1}<channel>`;
-  xml += `${I2}<title>${text(doc.title)}</title>`;
-  xml += `${I2}<link>${text(doc.homeUrl)}</link>`;
-  xml += `${I2}<description>${text(doc.description)}</description>`;
-  xml += `${I2}<lastBuildDate>${doc.updated.toUTCString()}</lastBuildDate>`;
-  xml += `${I2}<docs>https://validator.w3.org/feed/docs/rss2.html</docs>`;
-  if (doc.generator !== undefined) xml += `${I2}<generator>${libraryText(doc.generator)}</generator>`;
-  xml += `${I2}<language>${doc.language}</language>`;
-  xml += `${I2}<atom:link href="${urlAttribute(doc.selfUrl)}" rel="self" type="application/rss+xml"/>`;
-  if (doc.nextUrl !== undefined) {
-    xml += I2 + element('atom:link', { href: doc.nextUrl, rel: 'next', type: 'application/rss+xml' });
+  let xml = makeFeed(doc, 'rss').rss2();
+  const { nextUrl, relatedUrl } = doc;
+  if (relatedUrl !== undefined) {
+    xml = patchOnce(xml, /<atom:link [^>]*rel="self"[^>]*\/>/, (found, indent) =>
+      after(found, indent, [
+        element('atom:link', { href: relatedUrl, rel: 'related', type: 'application/rss+xml' }),
+      ]),
+    );
   }
-  if (doc.relatedUrl !== undefined) {
-    xml += I2 + element('atom:link', { href: doc.relatedUrl, rel: 'related', type: 'application/rss+xml' });
+  if (nextUrl !== undefined) {
+    xml = patchOnce(xml, /<atom:link [^>]*rel="self"[^>]*\/>/, (found, indent) =>
+      after(found, indent, [
+        element('atom:link', { href: nextUrl, rel: 'next', type: 'application/rss+xml' }),
+      ]),
+    );
   }
-  for (const entry of doc.entries) xml += rssItem(entry);
-  return `${xml}${I1}</channel>\n</rss>`;
+  return xml;
 }
 
-function rssItem(entry: FeedEntry): string {
-  let xml = `${I2}<item>`;
-  if (entry.title) xml += `${I3}<title>${cdata(entry.title)}</title>`;
-  xml += `${I3}<link>${text(entry.link)}</link>`;
-  xml += `${I3}<guid isPermaLink="false">${libraryText(entry.id)}</guid>`;
-  xml += `${I3}<pubDate>${entry.published.toUTCString()}</pubDate>`;
-  if (entry.contentHtml) xml += `${I3}<description>${cdata(entry.contentHtml)}</description>`;
-  for (const name of entry.categories) xml += `${I3}<category>${text(name)}</category>`;
-  return `${xml}${I2}</item>`;
+export function renderAtom(doc: FeedDocument): string {
+  let xml = makeFeed(doc, 'atom').atom1();
+  xml = patchOnce(xml, /<feed xmlns="http:\/\/www\.w3\.org\/2005\/Atom">/, (found) =>
+    found.replace('>', ` xml:lang="${doc.language}">`),
+  );
+  const { nextUrl, relatedUrl } = doc;
+  if (relatedUrl !== undefined) {
+    xml = patchOnce(xml, /<link rel="self"[^>]*\/>/, (found, indent) =>
+      after(found, indent, [
+        element('link', { rel: 'related', type: 'application/atom+xml', href: relatedUrl }),
+      ]),
+    );
+  }
+  if (nextUrl !== undefined) {
+    xml = patchOnce(xml, /<link rel="self"[^>]*\/>/, (found, indent) =>
+      after(found, indent, [element('link', { rel: 'next', type: 'application/atom+xml', href: nextUrl })]),
+    );
+  }
+  // One pass over the entries (patching per entry would rescan the document each time). An entry's start tag
+  // is followed by its HTML-escaped title, then its <id>: tag: URIs of URI characters only, written verbatim.
+  const entries = new Map(doc.entries.map((entry) => [entry.id, entry]));
+  const patched = new Set<string>();
+  xml = xml.replace(
+    /<entry>([\s\S]*?\n([ \t]*)<id>([^<]*)<\/id>)/g,
+    (found, body: string, indent: string, id: string) => {
+      const entry = entries.get(id);
+      if (entry === undefined || patched.has(id)) return found;
+      patched.add(id);
+      const lang = entry.lang === doc.language ? '' : ` xml:lang="${entry.lang}"`;
+      return after(`<entry${lang}>${body}`, indent, [
+        ...entry.related.map((link) =>
+          element('link', { rel: 'related', href: link.href, title: link.title }),
+        ),
+        ...entry.categories.map((term) => element('category', { term })),
+      ]);
+    },
+  );
+  if (patched.size !== entries.size) {
+    throw new Error(`feed library output changed: patched ${patched.size} of ${entries.size} Atom entries`);
+  }
+  return xml;
 }
-
-// --------------------------------------------------------------------------- JSON Feed 1.1
 
 export function renderJsonFeed(doc: FeedDocument): string {
+  const {
+    version: _v1,
+    author: _author,
+    items,
+    ...rest
+  } = JSON.parse(makeFeed(doc, 'json').json1()) as {
+    version: string;
+    author?: unknown;
+    items: Record<string, unknown>[];
+  } & Record<string, unknown>;
+  if (items.length !== doc.entries.length) throw new Error('feed library output changed: item count differs');
   const feed = {
     version: jsonFeedVersion,
-    title: doc.title,
-    home_page_url: doc.homeUrl,
-    feed_url: doc.selfUrl,
-    ...(doc.description ? { description: doc.description } : {}),
+    ...rest,
     ...(doc.nextUrl === undefined ? {} : { next_url: doc.nextUrl }),
     // JSON Feed extensions start with "_"; readers that do not know this one ignore it.
     ...(doc.relatedUrl === undefined ? {} : { _context: { anniversaries_feed: doc.relatedUrl } }),
     language: doc.language,
     authors: [{ name: doc.author.name, ...(doc.author.url === undefined ? {} : { url: doc.author.url }) }],
-    items: doc.entries.map((entry) => ({
-      id: entry.id,
-      content_html: entry.contentHtml,
-      url: entry.link,
-      ...(entry.title ? { title: entry.title } : {}),
-      ...(entry.summary && entry.contentHtml ? { summary: entry.summary } : {}),
-      date_modified: entry.updated.toISOString(),
-      date_published: entry.published.toISOString(),
-      tags: entry.categories.filter((name) => name !== ''),
-      ...(entry.lang === doc.language ? {} : { language: entry.lang }),
-    })),
+    items: items.map((item, i) => {
+      const lang = doc.entries[i]?.lang;
+      return lang === undefined || lang === doc.language ? item : { ...item, language: lang };
+    }),
   };
   return `${JSON.stringify(feed, null, 2)}\n`;
 }

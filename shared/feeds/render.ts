@@ -262,7 +262,28 @@ function eventDigest(event: StoredEvent): Buffer {
   return digest;
 }
 
+/**
+ * Documents rendered in this container, by fingerprint. A feed that has not changed since its last request
+ * renders to the same bytes, and the `feed` library builds a whole object tree per document (half of a hot
+ * page's response time): feed readers poll the same pages over and over. Bounded by the characters held
+ * (a hot page of 50 events is about 300 KB); the oldest go first.
+ */
+const MAX_RENDERED_CHARS = 8_000_000;
+const rendered = new Map<string, string>();
+let renderedChars = 0;
+
 export function renderFeed(format: FeedFormat, spec: FeedSpec): RenderedFeed {
-  const doc = feedDocument(spec);
-  return { body: feedWriters[format](doc), contentType: feedContentTypes[format] };
+  const key = feedFingerprint(format, spec);
+  let body = rendered.get(key);
+  if (body === undefined) {
+    body = feedWriters[format](feedDocument(spec));
+    rendered.set(key, body);
+    renderedChars += body.length;
+    for (const [oldest, text] of rendered) {
+      if (renderedChars <= MAX_RENDERED_CHARS) break;
+      rendered.delete(oldest);
+      renderedChars -= text.length;
+    }
+  }
+  return { body, contentType: feedContentTypes[format] };
 }

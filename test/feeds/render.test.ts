@@ -432,3 +432,25 @@ describe('entries of frozen events', () => {
     );
   });
 });
+
+describe('rendered documents kept per container', () => {
+  it('serve an unchanged feed again, and never a changed one', () => {
+    // Prepare
+    const spec = feedSpec({ events: [storedEvent()] });
+    const first = renderFeed('rss', spec).body;
+
+    // Act
+    const again = renderFeed('rss', feedSpec({ events: [storedEvent()] })).body;
+    const retitled = renderFeed(
+      'rss',
+      feedSpec({ events: [{ ...storedEvent(), title: 'Talks resume' }] }),
+    ).body;
+    const moved = renderFeed('rss', { ...spec, nextUrl: `${base}/feed.rss?cursor=abc` }).body;
+
+    // Assess
+    expect(again).toBe(first);
+    expect(retitled).toContain('Talks resume');
+    expect(retitled).not.toBe(first);
+    expect(moved).toContain('cursor=abc');
+  });
+});
