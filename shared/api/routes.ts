@@ -103,9 +103,10 @@ export function apiRoutes(deps: ApiDeps): (req: HttpRequest) => Promise<HttpResp
       topicUrl: (slug) => link.topicFeed(slug, 'json'),
     };
     // The fingerprint stands in for the body's hash, so a 304 costs the Query but no rendering.
+    const fingerprint = feedFingerprint(format, spec);
     return conditionalResponse(req, {
-      body: () => renderFeed(format, spec).body,
-      etag: `"${feedFingerprint(format, spec)}"`,
+      body: () => renderFeed(format, spec, fingerprint).body,
+      etag: `"${fingerprint}"`,
       contentType: feedContentTypes[format],
       lastModified: meta.lastModified,
       cacheControl: feedCacheControl,

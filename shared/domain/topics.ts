@@ -1,4 +1,5 @@
 // Topic labels and their URL slugs: one stable, URL-safe slug per label, shared by parsing, storage and feeds.
+import { stringMemo } from './string-memo';
 
 const VARIANT_PREFERENCE = ['zh-cn', 'zh-hans'] as const;
 
@@ -69,9 +70,7 @@ export function shortHash(text: string): string {
  * its label (Unicode normalization twice): a bounded memo makes it once per label. Long strings (a hostile
  * file's) are not kept.
  */
-const slugs = new Map<string, string>();
-const SLUG_MEMO_ENTRIES = 20_000;
-const SLUG_MEMO_LABEL_CHARS = 200;
+const slugs = stringMemo(slugOf, { entries: 20_000, maxChars: 200 });
 
 /**
  * URL-safe, stable slug for a topic label: NFKD, marks on Latin/Greek/Cyrillic letters stripped, lower-case,
@@ -79,14 +78,7 @@ const SLUG_MEMO_LABEL_CHARS = 200;
  * `朝鲜` → `朝鲜`). Never empty: a label without letters or digits becomes `t-<hash>`.
  */
 export function topicSlug(label: string): string {
-  const known = slugs.get(label);
-  if (known !== undefined) return known;
-  const slug = slugOf(label);
-  if (label.length <= SLUG_MEMO_LABEL_CHARS) {
-    if (slugs.size >= SLUG_MEMO_ENTRIES) slugs.clear();
-    slugs.set(label, slug);
-  }
-  return slug;
+  return slugs(label);
 }
 
 function slugOf(label: string): string {

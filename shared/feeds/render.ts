@@ -272,12 +272,16 @@ const MAX_RENDERED_CHARS = 8_000_000;
 const rendered = new Map<string, string>();
 let renderedChars = 0;
 
-export function renderFeed(format: FeedFormat, spec: FeedSpec): RenderedFeed {
-  const key = feedFingerprint(format, spec);
-  let body = rendered.get(key);
+/** `fingerprint`: the caller's `feedFingerprint(format, spec)`, when it already made one for the ETag. */
+export function renderFeed(
+  format: FeedFormat,
+  spec: FeedSpec,
+  fingerprint = feedFingerprint(format, spec),
+): RenderedFeed {
+  let body = rendered.get(fingerprint);
   if (body === undefined) {
     body = feedWriters[format](feedDocument(spec));
-    rendered.set(key, body);
+    rendered.set(fingerprint, body);
     renderedChars += body.length;
     for (const [oldest, text] of rendered) {
       if (renderedChars <= MAX_RENDERED_CHARS) break;

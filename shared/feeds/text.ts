@@ -1,4 +1,5 @@
 // Text and link hygiene for every feed writer: XML 1.0 characters, HTML/XML escaping, http(s)-only URLs.
+import { stringMemo } from '../domain/string-memo';
 
 // XML 1.0 Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]. With the `u` flag a
 // lone surrogate is one code point outside these ranges, so it is removed too.
@@ -39,21 +40,11 @@ export function escapeXml(text: string): string {
  * parsing one with `new URL` cost a tenth of a feed's rendering: a bounded memo parses each once. Long
  * strings are not kept.
  */
-const normalisedUrls = new Map<string, string | undefined>();
-const URL_MEMO_ENTRIES = 20_000;
-const URL_MEMO_CHARS = 2_048;
+const normalisedUrl = stringMemo(parseHttpUrl, { entries: 20_000, maxChars: 2_048 });
 
 /** The normalised absolute URL when `raw` is http(s), else `undefined` (no javascript:, data:, relative, …). */
 export function httpUrl(raw: string | undefined): string | undefined {
-  if (raw === undefined) return undefined;
-  const known = normalisedUrls.get(raw);
-  if (known !== undefined || normalisedUrls.has(raw)) return known;
-  const url = parseHttpUrl(raw);
-  if (raw.length <= URL_MEMO_CHARS) {
-    if (normalisedUrls.size >= URL_MEMO_ENTRIES) normalisedUrls.clear();
-    normalisedUrls.set(raw, url);
-  }
-  return url;
+  return raw === undefined ? undefined : normalisedUrl(raw);
 }
 
 function parseHttpUrl(raw: string): string | undefined {

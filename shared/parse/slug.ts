@@ -1,5 +1,6 @@
 // Event identity: canonical keys and links → `{ date, slug }`, and slugs derived from titles as the corpus derives them.
 import type { Lang } from '../domain/event';
+import { stringMemo } from '../domain/string-memo';
 import { shortHash } from '../domain/topics';
 import { isoDate } from './dates';
 
@@ -179,23 +180,12 @@ function usableKeySlug(name: string): boolean {
  * `{ date: 'YYYY-MM-DD', slug }`. Anything else, a day listing (`index.md`) or an impossible date → undefined.
  */
 export function idFromCanonicalKey(key: string): CanonicalRef | undefined {
-  let ref = canonicalRefs.get(key);
-  if (ref === undefined && !canonicalRefs.has(key)) {
-    ref = canonicalRefOf(key);
-    if (key.length <= CANONICAL_MEMO_CHARS) {
-      if (canonicalRefs.size >= CANONICAL_MEMO_ENTRIES) {
-        canonicalRefs.delete(canonicalRefs.keys().next().value as string);
-      }
-      canonicalRefs.set(key, ref);
-    }
-  }
+  const ref = canonicalRefs(key);
   return ref && { ...ref };
 }
 
 /** Related events link the same paths file after file (see cleanText's memo): each is parsed once. */
-const canonicalRefs = new Map<string, CanonicalRef | undefined>();
-const CANONICAL_MEMO_ENTRIES = 20_000;
-const CANONICAL_MEMO_CHARS = 300;
+const canonicalRefs = stringMemo(canonicalRefOf, { entries: 20_000, maxChars: 300 });
 
 function canonicalRefOf(key: string): CanonicalRef | undefined {
   const parsed = parseNewsPath(key);

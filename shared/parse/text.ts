@@ -1,5 +1,6 @@
 // Display text from the generator's raw strings: entities decoded, wiki/HTML leftovers turned to plain text.
 import { decodeHTMLAttribute } from 'entities';
+import { stringMemo } from '../domain/string-memo';
 import { normalizeLabel, resolveConversionMarkup } from '../domain/topics';
 
 const ENTITY_LEFT = /&(?:#\d+|#x[0-9a-f]+|[a-z][a-z0-9]*);/i;
@@ -252,14 +253,7 @@ function stripHtml(text: string): string {
  * collapsed. What cannot become text is removed.
  */
 export function cleanText(raw: string): string {
-  const known = cleaned.get(raw);
-  if (known !== undefined) return known;
-  const text = clean(raw);
-  if (raw.length <= CLEANED_MEMO_CHARS) {
-    if (cleaned.size >= CLEANED_MEMO_ENTRIES) cleaned.delete(cleaned.keys().next().value as string);
-    cleaned.set(raw, text);
-  }
-  return text;
+  return cleaned(raw);
 }
 
 /**
@@ -267,9 +261,7 @@ export function cleanText(raw: string): string {
  * the corpus's link texts repeat within one pass over it (13,858 distinct of 92,828). A bounded memo cleans
  * each once; long strings (descriptions, a hostile file's lines) are not kept.
  */
-const cleaned = new Map<string, string>();
-const CLEANED_MEMO_ENTRIES = 20_000;
-const CLEANED_MEMO_CHARS = 300;
+const cleaned = stringMemo(clean, { entries: 20_000, maxChars: 300 });
 
 function clean(raw: string): string {
   let text = stripHtml(decodeEntities(raw));

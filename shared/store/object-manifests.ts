@@ -1,43 +1,24 @@
 // Pages through the object manifests (OBJECT#<key> items) for the reconcile. No index holds them: this is a Scan.
-import { type DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGet } from './batch-write';
 import { decodeEventItem, itemKeys, OBJECT_MANIFEST_PREFIX, type ObjectItem, objectItemSchema } from './keys';
+import { scanPages } from './scan-pages';
 import { tableSchema } from './table-schema';
 
-/** A Scan position on this table: its two string key attributes (a GSI-less Scan's LastEvaluatedKey). */
-const scanKeySchema = z.record(z.string(), z.string());
-
-/** Items read per Scan call: bounds memory and each call's read burst (a Scan reads every item, filtered or not). */
-export const MANIFEST_SCAN_PAGE = 500;
-
-/**
- * The manifests a page at a time; `next` is the Scan's LastEvaluatedKey as JSON (the table's own key attributes,
- * strings), and `after` takes it back to resume there.
- */
+/** The manifests a page at a time, resumable (see scanPages). */
 export async function* objectManifestPages(
   client: DynamoDBDocumentClient,
   tableName: string,
   options: { pageSize?: number; after?: string | undefined } = {},
 ): AsyncGenerator<{ items: ObjectItem[]; next?: string | undefined }> {
-  let startKey = options.after === undefined ? undefined : scanKeySchema.parse(JSON.parse(options.after));
-  do {
-    const page = await client.send(
-      new ScanCommand({
-        TableName: tableName,
-        Limit: options.pageSize ?? MANIFEST_SCAN_PAGE,
-        FilterExpression: 'begins_with(#pk, :prefix)',
-        ExpressionAttributeNames: { '#pk': tableSchema.partitionKey },
-        ExpressionAttributeValues: { ':prefix': OBJECT_MANIFEST_PREFIX },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    startKey = page.LastEvaluatedKey && scanKeySchema.parse(page.LastEvaluatedKey);
-    yield {
-      items: (page.Items ?? []).map((item) => objectItemSchema.parse(item)),
-      next: startKey && JSON.stringify(startKey),
-    };
-  } while (startKey);
+  const manifests = {
+    expression: 'begins_with(#pk, :prefix)',
+    names: { '#pk': tableSchema.partitionKey },
+    values: { ':prefix': OBJECT_MANIFEST_PREFIX },
+  };
+  for await (const { items, next } of scanPages(client, tableName, manifests, options)) {
+    yield { items: items.map((item) => objectItemSchema.parse(item)), next };
+  }
 }
 
 /**
@@ -46,8 +27,8 @@ export async function* objectManifestPages(
  * its events are missing, or carry a merge marker (`pending`) whose topic entries were never written. A
  * redelivery of the object finishes both; the reconcile must therefore not take the manifest's word for it.
  *
- * `pendingIds` alone does not prove unfinished work: the ledger clears it only when a claim had something to
- * withdraw, so an edit that keeps its event ids leaves them there. What counts is the event items: each of
+ * `pendingIds` alone does not prove unfinished work: a writer that stopped after its writes and before clearing
+ * them leaves ids there whose withdrawals were made. What counts is the event items: each of
  * `eventIds` holds this object's contribution at the manifest's sequencer or later, each other pending id holds
  * no event from this object any more, and no marker on them is unsettled.
  */
