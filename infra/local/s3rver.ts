@@ -1,4 +1,5 @@
-// s3rver 3.7.1, loaded so that its ListObjectsV2 continuation tokens work under OpenSSL 3 (Node 17+).
+// s3rver 3.7.1, loaded so that its ListObjectsV2 continuation tokens work under OpenSSL 3 (Node 17+), and
+// without the request log that it formats even when silent (below).
 //
 // s3rver encrypts each continuation token with single DES (`createCipheriv('des', …)` in
 // lib/controllers/bucket.js). OpenSSL 3 moved DES to its legacy provider, so every second page of a
@@ -46,27 +47,38 @@ const desCompatibleCrypto: typeof NodeCrypto = Object.create(crypto, {
   },
 });
 
+/**
+ * s3rver runs silent here (services.ts), but its koa-logger middleware still timed and colour-formatted
+ * every request before the silent transport dropped the line: about 3 % of the ingest process's CPU in
+ * `bench/suite/profile-ingest.ts`. Its request log is replaced with a pass-through, in the same way and in
+ * the same window as the `crypto` above, for lib/middleware/logger.js only.
+ */
+const loggerMiddleware = require.resolve('s3rver/lib/middleware/logger.js');
+const noRequestLog = () => (_context: unknown, next: () => Promise<void>) => next();
+
+const replacements = new Map<string, Map<string, unknown>>([
+  [bucketController, new Map([['crypto', desCompatibleCrypto]])],
+  [loggerMiddleware, new Map([['koa-logger', noRequestLog]])],
+]);
+
 function loadS3rver(): typeof S3rverClass {
   const cached = require.cache[bucketController];
   if (cached && !(shimmed in (cached.exports as object)))
     throw new Error(
       's3rver was loaded before infra/local/s3rver.ts could fix its continuation tokens; import S3rver from there',
     );
-  if (!cached) {
-    const { require: originalRequire } = Module.prototype;
-    Module.prototype.require = function requireWithShim(this: Module, id: string) {
-      return this.filename === bucketController && id === 'crypto'
-        ? desCompatibleCrypto
-        : originalRequire.call(this, id);
-    } as typeof originalRequire;
-    try {
-      const exports = require(bucketController) as object;
-      Object.defineProperty(exports, shimmed, { value: true });
-    } finally {
-      Module.prototype.require = originalRequire;
-    }
+  const { require: originalRequire } = Module.prototype;
+  Module.prototype.require = function requireWithShim(this: Module, id: string) {
+    const replacement = replacements.get(this.filename)?.get(id);
+    return replacement ?? originalRequire.call(this, id);
+  } as typeof originalRequire;
+  try {
+    const exports = require(bucketController) as object;
+    if (!(shimmed in exports)) Object.defineProperty(exports, shimmed, { value: true });
+    return require('s3rver') as typeof S3rverClass;
+  } finally {
+    Module.prototype.require = originalRequire;
   }
-  return require('s3rver') as typeof S3rverClass;
 }
 
 const S3rver = loadS3rver();

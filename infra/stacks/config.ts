@@ -67,7 +67,7 @@ export const ingestTuning = {
   /** S3 events per invocation, collected for up to 5 s: bulk uploads fill batches, single edits wait ≤ 5 s. */
   batchSize: INGEST_BATCH_SIZE,
   maxBatchingWindow: Duration.seconds(5),
-  /** Caps parallel pollers so a bulk upload cannot hot-spot the single-partition feed GSI. */
+  /** Caps parallel pollers so a bulk upload stays under one partition's write rate on `ALL#<lang>`. */
   maxConcurrency: 10,
   /**
    * Receives before SQS moves a failing message to the DLQ. The queue's redrive policy and the ingest

@@ -69,7 +69,8 @@ describe.skipIf(!hasCorpus)('the complete zh corpus through the ingest handler',
   const redeliveries: string[] = [];
 
   beforeAll(async () => {
-    rig = await startIngestRig();
+    // Four invocations at once, each in an execution environment of its own, as the local stack runs them.
+    rig = await startIngestRig({ environments: 4 });
     ({ s3, handler } = rig);
     store = new EventsTable(rig.dynamo.doc, rig.tableName);
 
