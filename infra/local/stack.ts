@@ -3,11 +3,9 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync 
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { bucketPages, objectExists } from '../../shared/ingest/bucket-pages';
 import { recordRetriesExhausted } from '../../shared/ingest/process-message';
 import { reconcile } from '../../shared/ingest/reconcile';
@@ -15,7 +13,6 @@ import type { Requeue } from '../../shared/ingest/requeue';
 import { EventsTable } from '../../shared/store/events-table';
 import { manifestWritesComplete, objectManifestPages } from '../../shared/store/object-manifests';
 import { type HttpLambda, toApiGatewayEvent, writeLambdaResult } from './http-adapter';
-import { startLambdaPool } from './lambda-pool';
 import { LocalQueue, type ObjectEvent } from './notifications';
 import { localNotifier, prepareDeliveryEnvironment, scheduleDaily } from './notifier';
 import { repairInterruptedWrites } from './s3rver-repair';
@@ -35,12 +32,6 @@ export interface LocalStackOptions {
   /** The daily anniversary run (HH:MM in an IANA zone), as the EventBridge schedule in AWS; absent: none. */
   notify?: { at: string; timeZone: string } | undefined;
   log: (message: string, fields?: Record<string, unknown>) => void;
-  /**
-   * Where ingest invocations run: in execution environments of their own (worker threads, as Lambda runs
-   * concurrent invocations), at most `maxIngestConcurrency` of them, or `'this-process'` for tests that
-   * reach into the handler's modules (a mocked client, a changed parser limit). Default: environments.
-   */
-  ingestIn?: 'environments' | 'this-process' | undefined;
 }
 
 export interface LocalStack {
@@ -57,8 +48,6 @@ export interface LocalStack {
 const adminPaths = new Set(['/stats', '/rejections', '/reprocess']);
 /** Receives before a failing message is dead-lettered, as the ingest queue's redrive policy in AWS. */
 const maxReceiveCount = 4;
-/** Ingest batches in flight at once, like the SQS event source's maximum concurrency in AWS. */
-const maxIngestConcurrency = 4;
 
 /**
  * Node's defaults check these only every 30 s and allow 60 s for headers and 5 min for a request, so a
@@ -132,24 +121,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   if (options.publicBaseUrl) process.env.PUBLIC_BASE_URL = options.publicBaseUrl;
   prepareDeliveryEnvironment(options.dataDir);
 
-  const ingestPool =
-    options.ingestIn === 'this-process'
-      ? undefined
-      : startLambdaPool<SQSEvent, SQSBatchResponse>({
-          modulePath: fileURLToPath(new URL('../../functions/ingest/handler.ts', import.meta.url)),
-          size: maxIngestConcurrency,
-          env: { ...process.env },
-        });
-  const ingest = ingestPool
-    ? (event: SQSEvent) => ingestPool.invoke(event)
-    : (await import('../../functions/ingest/handler')).handler;
+  const ingest = (await import('../../functions/ingest/handler')).handler;
   const api: HttpLambda = (await import('../../functions/api/handler')).handler;
   const { adminHandler } = await import('../../functions/admin/handler');
 
   const queue = new LocalQueue({
     ingest,
     maxReceiveCount,
-    maxConcurrency: maxIngestConcurrency,
     // The handler records the rejection on the last receive; this covers an invocation that threw whole.
     deadLetter: async (event, sequencer, attempts) => {
       const log = (message: string, fields: Record<string, unknown>) => options.log(message, fields);
@@ -207,7 +185,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   } catch (error) {
     // A port in use, or a reconcile that cannot list the bucket: stop the engines, so the process can exit.
     queue.close();
-    await ingestPool?.close();
     s3.destroy();
     dynamoClient.destroy();
     await s3rver.close();
@@ -241,7 +218,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       });
       await Promise.race([queue.drain(), new Promise((resolve) => setTimeout(resolve, 5_000))]);
       queue.close();
-      await ingestPool?.close();
       s3.destroy();
       dynamoClient.destroy();
       await s3rver.close();

@@ -37,8 +37,7 @@ async function topicCounts(): Promise<Record<string, number>> {
 }
 
 beforeAll(async () => {
-  // The test lowers the parser's topic limit in this process, so the ingest must run here too.
-  stack = await startLocalStack({ ...quietStackOptions(dataDir, false), ingestIn: 'this-process' });
+  stack = await startLocalStack(quietStackOptions(dataDir, false));
 });
 
 afterAll(async () => {

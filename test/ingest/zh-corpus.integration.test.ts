@@ -69,8 +69,7 @@ describe.skipIf(!hasCorpus)('the complete zh corpus through the ingest handler',
   const redeliveries: string[] = [];
 
   beforeAll(async () => {
-    // Four invocations at once, each in an execution environment of its own, as the local stack runs them.
-    rig = await startIngestRig({ environments: 4 });
+    rig = await startIngestRig();
     ({ s3, handler } = rig);
     store = new EventsTable(rig.dynamo.doc, rig.tableName);
 

@@ -86,8 +86,6 @@ describe('reconcile on start, when S3 fails to return one object', () => {
       stack = await startLocalStack({
         ...options,
         ...ports,
-        // The mock replaces this process's S3 client: the ingest must run here to read through it.
-        ingestIn: 'this-process',
         log: (message, fields) => void logged.push({ message, ...(fields ? { fields } : {}) }),
       });
       await stack.drain();

@@ -2,13 +2,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { startLambdaPool } from '../../infra/local/lambda-pool';
 import {
   ensureTable,
   localCredentials,
@@ -116,12 +114,8 @@ export interface IngestRig {
   close(): Promise<void>;
 }
 
-/**
- * dynalite + s3rver + a fresh table, and the ingest handler loaded against them. One per test file.
- * With `environments`, invocations run as the local stack runs them: in that many execution environments
- * of their own (infra/local/lambda-pool.ts), not in this process.
- */
-export async function startIngestRig(options: { environments?: number } = {}): Promise<IngestRig> {
+/** dynalite + s3rver + a fresh table, and the ingest handler loaded against them. One per test file. */
+export async function startIngestRig(): Promise<IngestRig> {
   const dynamo = await startLocalDynamo();
   const s3 = await startLocalS3();
   const tableName = await dynamo.newTable();
@@ -135,24 +129,13 @@ export async function startIngestRig(options: { environments?: number } = {}): P
     // Metric documents are CloudWatch's to read; a test that checks them turns them back on.
     POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
   });
-  const pool =
-    options.environments === undefined
-      ? undefined
-      : startLambdaPool<SQSEvent, SQSBatchResponse>({
-          modulePath: fileURLToPath(new URL('../../functions/ingest/handler.ts', import.meta.url)),
-          size: options.environments,
-          env: { ...process.env },
-        });
-  const handler = pool
-    ? (event: SQSEvent) => pool.invoke(event)
-    : (await import('../../functions/ingest/handler')).handler;
+  const { handler } = await import('../../functions/ingest/handler');
   return {
     dynamo,
     s3,
     tableName,
     handler,
     async close() {
-      await pool?.close();
       await s3.close();
       await dynamo.close();
     },
