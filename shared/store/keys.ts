@@ -2,6 +2,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import * as z from 'zod';
 import type { ContributionKind, Lang, NewsEvent, StoredEvent } from '../domain/event';
+import { BRIEF_ATTRIBUTE, briefText } from './event-brief';
 import { tableSchema } from './table-schema';
 
 const { partitionKey: PK, sortKey: SK, monthDayIndex } = tableSchema;
@@ -45,11 +46,17 @@ export const monthDayPartition = (monthDay: string, topic?: string) =>
 
 /**
  * An entry of a listing (a topic, or all events of a language): the listed event's keys, its month-day
- * index keys, and a copy of the event as served (gzip'd JSON), so a page of a listing is one Query.
+ * index keys, a copy of the event as served (gzip'd JSON), so a page of a listing is one Query, and its
+ * brief (event-brief.ts), which the month-day index projects, so an on-this-day list is one Query too.
  * `monthDay` is the index partition the entry belongs to (`MD#<MM-DD>` or `MD#<MM-DD>#T#<slug>`).
  */
-export function entryItem(key: ItemKey, monthDay: string, doc: Uint8Array): Record<string, unknown> {
-  return { ...key, [monthDayIndex.partitionKey]: monthDay, doc };
+export function entryItem(
+  key: ItemKey,
+  monthDay: string,
+  doc: Uint8Array,
+  event: StoredEvent,
+): Record<string, unknown> {
+  return { ...key, [monthDayIndex.partitionKey]: monthDay, doc, [BRIEF_ATTRIBUTE]: briefText(event) };
 }
 
 /** The copy of an event that its entries carry. Made once per event: an event has an entry per topic. */
@@ -66,6 +73,7 @@ export function topicEntryItem(
     itemKeys.membership(slug, sortKeyOf(event)),
     monthDayPartition(event.date.slice(5), slug),
     doc,
+    event,
   );
 }
 
@@ -74,6 +82,7 @@ export function listingEntryItem(event: StoredEvent, doc = servedDoc(event)): Re
     itemKeys.listing(event.lang, sortKeyOf(event)),
     monthDayPartition(event.date.slice(5)),
     doc,
+    event,
   );
 }
 
