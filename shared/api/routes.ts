@@ -1,5 +1,5 @@
 // The public HTTP API: each route parses its request, reads the store, and shapes the response.
-import { type LeapPolicy, parseMonthDay, storedMonthDaysFor, todayIn, yearsAgo } from '../domain/calendar';
+import { type LeapPolicy, parseMonthDay, storedMonthDaysFor, todayIn, yearsAgoOn } from '../domain/calendar';
 import { topicSlug } from '../domain/topics';
 import {
   type FeedFormat,
@@ -166,7 +166,7 @@ export function apiRoutes(deps: ApiDeps): (req: HttpRequest) => Promise<HttpResp
           id: event.id,
           date: event.date,
           year: Number(event.date.slice(0, 4)),
-          yearsAgo: yearsAgo(event.date, now, timeZone, leap),
+          yearsAgo: yearsAgoOn(event.date, today, leap),
           title: event.title,
           topics: topicRefs(event.topics),
           url: link.event(event.id),
