@@ -46,17 +46,23 @@ export const monthDayPartition = (monthDay: string, topic?: string) =>
 
 /**
  * An entry of a listing (a topic, or all events of a language): the listed event's keys, its month-day
- * index keys, a copy of the event as served (gzip'd JSON), so a page of a listing is one Query, and its
- * brief (event-brief.ts), which the month-day index projects, so an on-this-day list is one Query too.
- * `monthDay` is the index partition the entry belongs to (`MD#<MM-DD>` or `MD#<MM-DD>#T#<slug>`).
+ * index keys, and a copy of the event as served (gzip'd JSON), so a page of a listing is one Query.
+ * `monthDay` is the index partition the entry belongs to (`MD#<MM-DD>` or `MD#<MM-DD>#T#<slug>`). An
+ * all-events entry also carries the event's brief (event-brief.ts), which the month-day index projects, so
+ * an on-this-day list is one Query; topic entries don't (write cost: docs/table-design.md).
  */
 export function entryItem(
   key: ItemKey,
   monthDay: string,
   doc: Uint8Array,
-  event: StoredEvent,
+  brief?: string,
 ): Record<string, unknown> {
-  return { ...key, [monthDayIndex.partitionKey]: monthDay, doc, [BRIEF_ATTRIBUTE]: briefText(event) };
+  return {
+    ...key,
+    [monthDayIndex.partitionKey]: monthDay,
+    doc,
+    ...(brief === undefined ? {} : { [BRIEF_ATTRIBUTE]: brief }),
+  };
 }
 
 /** The copy of an event that its entries carry. Made once per event: an event has an entry per topic. */
@@ -73,7 +79,6 @@ export function topicEntryItem(
     itemKeys.membership(slug, sortKeyOf(event)),
     monthDayPartition(event.date.slice(5), slug),
     doc,
-    event,
   );
 }
 
@@ -82,7 +87,7 @@ export function listingEntryItem(event: StoredEvent, doc = servedDoc(event)): Re
     itemKeys.listing(event.lang, sortKeyOf(event)),
     monthDayPartition(event.date.slice(5)),
     doc,
-    event,
+    briefText(event),
   );
 }
 

@@ -1,6 +1,6 @@
-// On-this-day lists come from the month-day index alone: the index projects each entry's brief, so a list
-// is one Query per month-day and reads no event; an entry without a brief (written before briefs existed)
-// is read whole instead of being dropped.
+// On-this-day lists of all topics come from the month-day index alone: it projects the all-events entries'
+// brief, so such a list is one Query per month-day and reads no event. Topic entries carry no brief (write
+// units), so a list of one topic, and any entry without a brief, is read whole instead of being dropped.
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import type { NewsEvent } from '../../shared/domain/event';
@@ -65,8 +65,8 @@ describe('on-this-day lists from the month-day index', () => {
       { slug: 'bridges', label: 'Bridges' },
     ]);
     expect(ofTopic.events.map((event) => event.id)).toEqual([bridge.id]);
-    // The topic-filtered list also checks that the topic exists (one GetItem, sent with the Query).
-    expect(sent).toEqual(['QueryCommand', 'GetCommand', 'QueryCommand']);
+    // All topics: one Query. One topic: whether it exists (a GetItem sent with the Query), and its entries.
+    expect(sent).toEqual(['QueryCommand', 'GetCommand', 'QueryCommand', 'BatchGetCommand']);
   });
 
   it('shows an edited title: the brief is rewritten with the entry', async () => {
