@@ -1,6 +1,8 @@
 // An event's brief: what a list of events shows (title, topics, language; id and date come from the sort
-// key). Every listing entry carries it beside the full copy (`doc`), and the month-day index projects it,
-// so an on-this-day list is one index Query instead of a Query and a BatchGetItem of the whole events.
+// key). The all-events entry carries it beside the full copy (`doc`), and the month-day index projects it,
+// so an on-this-day list of all topics is one index Query instead of a Query and a BatchGetItem of the
+// whole events. Topic entries don't carry it: on all four entries of a 3-topic file it cost 4 more write
+// units at the median, above the budget (docs/table-design.md).
 import * as z from 'zod';
 import type { NewsEvent } from '../domain/event';
 import { tableSchema } from './table-schema';
@@ -12,8 +14,8 @@ export type EventBrief = Pick<NewsEvent, 'id' | 'date' | 'title' | 'topics' | 'l
 export const BRIEF_ATTRIBUTE = tableSchema.monthDayIndex.projectedAttributes[0];
 
 /**
- * JSON text of the fields the sort key does not hold. A string, not a map: a few hundred bytes that keep a
- * 3-topic file's key-and-brief index entries under 1 KB each (1 write unit, as key-only entries were).
+ * JSON text of the fields the sort key does not hold: a few hundred bytes, so the entry's index copy stays
+ * under 1 KB (1 write unit, as a key-only one).
  */
 export function briefText(event: Pick<NewsEvent, 'title' | 'topics' | 'lang'>): string {
   return JSON.stringify({ title: event.title, topics: event.topics, lang: event.lang });

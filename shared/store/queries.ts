@@ -1,6 +1,6 @@
 // The read side: a topic's or a language's listing is one Query whose entries carry the events as served;
-// a month-day's list is one index Query (the index projects each entry's brief), and its whole events an
-// index Query and one BatchGetItem of those entries.
+// a month-day's list of all topics is one index Query (the index projects the all-events entries' brief);
+// a topic's, and whole events, an index Query and one BatchGetItem of those entries.
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -277,8 +277,9 @@ export class EventQueries {
   }
 
   /**
-   * The briefs of month-day index entries, in their order. An entry written before briefs existed (in AWS,
-   * until the reconcile after the index change has rewritten it) has none: its event is read whole.
+   * The briefs of month-day index entries, in their order. Topic entries carry none (write units), nor does an
+   * all-events entry written before briefs existed (in AWS, until the reconcile after the index change
+   * rewrites it): their events are read whole.
    */
   private async briefsOf(entries: Record<string, unknown>[]): Promise<EventBrief[]> {
     const briefs = entries.map(decodeBrief);
