@@ -134,10 +134,13 @@ export function costFigures(figures: readonly Figure[]): Figure[] {
   });
 }
 
-/** DynamoDB's item size: attribute names and values, plus 100 bytes, plus each key-only index copy. */
+/**
+ * DynamoDB's item size: attribute names and values, plus 100 bytes, plus each index copy (its keys and the
+ * attributes it projects).
+ */
 export function storedItemBytes(
   item: Record<string, unknown>,
-  indexKeyPairs: readonly [string, string][],
+  indexKeyPairs: readonly (readonly [string, string, ...string[]])[],
 ): number {
   const valueBytes = (value: unknown): number => {
     if (typeof value === 'string') return Buffer.byteLength(value, 'utf8');
@@ -163,9 +166,13 @@ export function storedItemBytes(
   const indexes = indexKeyPairs
     .filter(([partition]) => item[partition] !== undefined)
     .map(
-      // An index keyed on a table key (ByMonthDay sorts by SK) stores that attribute once.
-      ([partition, sort]) =>
-        attributes([...new Set([...keys, partition, sort])].map((name) => [name, item[name]])) + 100,
+      // An index keyed on a table key (the month-day index sorts by SK) stores that attribute once.
+      ([partition, sort, ...projected]) =>
+        attributes(
+          [...new Set([...keys, partition, sort, ...projected])]
+            .filter((name) => item[name] !== undefined)
+            .map((name) => [name, item[name]]),
+        ) + 100,
     );
   return base + indexes.reduce((sum, bytes) => sum + bytes, 0);
 }

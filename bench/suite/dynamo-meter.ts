@@ -1,5 +1,5 @@
 // Counts the DynamoDB requests, write units and read units a client sends, for the per-operation figures
-// and the cost table. dynalite reports table units only; key-only index entries are counted from the items.
+// and the cost table. dynalite reports table units only; index entries are counted from the items.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { tableSchema } from '../../shared/store/table-schema';
 
@@ -11,9 +11,13 @@ export interface Meter {
 
 export const emptyMeter = (): Meter => ({ requests: 0, writeUnits: 0, readUnits: 0 });
 
-const indexKeys = [tableSchema.monthDayIndex.partitionKey];
+const { partitionKey, sortKey, monthDayIndex } = tableSchema;
+/** What an index entry holds: the table's keys, the index's and the attributes it projects. */
+const indexed = [
+  ...new Set([partitionKey, sortKey, monthDayIndex.partitionKey, ...monthDayIndex.projectedAttributes]),
+];
 
-/** One write unit per key-only index entry a put creates (docs/table-design.md: write cost). */
+/** The size in KB, rounded up, of each index entry a put creates (docs/table-design.md: write cost). */
 export function indexWriteUnits(input: Record<string, unknown>): number {
   const items: Record<string, unknown>[] = [];
   if (input.Item) items.push(input.Item as Record<string, unknown>);
@@ -23,7 +27,16 @@ export function indexWriteUnits(input: Record<string, unknown>): number {
   >;
   for (const requests of Object.values(requestItems))
     for (const request of requests) if (request.PutRequest) items.push(request.PutRequest.Item);
-  return items.reduce((sum, item) => sum + indexKeys.filter((name) => item[name] !== undefined).length, 0);
+  const bytes = (item: Record<string, unknown>) =>
+    indexed.reduce((sum, name) => {
+      const value = item[name];
+      if (value === undefined) return sum;
+      const size = value instanceof Uint8Array ? value.byteLength : Buffer.byteLength(String(value), 'utf8');
+      return sum + Buffer.byteLength(name) + size;
+    }, 100);
+  return items
+    .filter((item) => item[monthDayIndex.partitionKey] !== undefined)
+    .reduce((sum, item) => sum + Math.ceil(bytes(item) / 1024), 0);
 }
 
 const WRITES = /^(Put|Update|Delete|BatchWrite)/;

@@ -84,7 +84,7 @@ export async function ingestStep(plan: Plan): Promise<Figure[]> {
       how: `${how}; every request the handler's client sent, divided by files`,
     }),
     plainFigure('ingest: write units per file', 'WCU', unitsPerFile, {
-      how: `${how}; table units as dynalite reports them + one per key-only index entry written`,
+      how: `${how}; table units as dynalite reports them + each month-day index entry's size in KB, rounded up (keys and brief)`,
     }),
     plainFigure('ingest: read units per file', 'RCU', readUnitsPerFile, {
       how: `${how}; read units as dynalite reports them`,

@@ -300,10 +300,12 @@ async function readCosts(
   return figures;
 }
 
-/** Stored bytes per event (items, attribute names, per-item overhead, key-only index copies), from a sample. */
+/** Stored bytes per event (items, attribute names, per-item overhead, index copies: keys and brief), from a sample. */
 async function bytesPerEvent(client: DynamoDBDocumentClient): Promise<Figure> {
   const { monthDayIndex } = tableSchema;
-  const indexes: [string, string][] = [[monthDayIndex.partitionKey, monthDayIndex.sortKey]];
+  const indexes: [string, string, ...string[]][] = [
+    [monthDayIndex.partitionKey, monthDayIndex.sortKey, ...monthDayIndex.projectedAttributes],
+  ];
   let bytes = 0;
   let events = 0;
   let startKey: Record<string, unknown> | undefined;
@@ -318,7 +320,7 @@ async function bytesPerEvent(client: DynamoDBDocumentClient): Promise<Figure> {
     if (!startKey) break;
   }
   return plainFigure('store: bytes per event', 'bytes', [bytes / events], {
-    how: 'a Scan sample of the first store (all item kinds in proportion): DynamoDB item sizes (names + values + 100 bytes, + each key-only index copy) over the event items in it',
+    how: 'a Scan sample of the first store (all item kinds in proportion): DynamoDB item sizes (names + values + 100 bytes, + each index copy: keys and brief) over the event items in it',
   });
 }
 

@@ -16,7 +16,7 @@ export type TableWriteAction = 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'BatchW
 export interface TablePartitionAccess {
   /** Reads of the table, on these partitions only. */
   readonly read?: { readonly actions: readonly TableReadAction[]; readonly partitions: readonly string[] };
-  /** Queries of the `ByMonthDay` index, on these index partitions only. */
+  /** Queries of the month-day index (`ByMonthDayBrief`), on these index partitions only. */
   readonly queryMonthDayIndex?: readonly string[];
   /** Writes of the table, on these partitions only. */
   readonly write?: { readonly actions: readonly TableWriteAction[]; readonly partitions: readonly string[] };

@@ -103,6 +103,7 @@ function indexLayout(indexes: GlobalSecondaryIndexDescription[] | undefined): st
       index.IndexName,
       (index.KeySchema ?? []).map((key) => `${key.AttributeName}:${key.KeyType}`),
       index.Projection?.ProjectionType,
+      [...(index.Projection?.NonKeyAttributes ?? [])].sort(),
     ]),
   );
 }
@@ -121,11 +122,15 @@ export async function ensureTable(
     { AttributeName: monthDayIndex.partitionKey, KeyType: 'HASH' as const },
     { AttributeName: monthDayIndex.sortKey, KeyType: 'RANGE' as const },
   ];
+  const monthDayProjection = {
+    ProjectionType: monthDayIndex.projection,
+    NonKeyAttributes: [...monthDayIndex.projectedAttributes],
+  };
   const wanted = indexLayout([
     {
       IndexName: monthDayIndex.name,
       KeySchema: monthDayKeys,
-      Projection: { ProjectionType: monthDayIndex.projection },
+      Projection: monthDayProjection,
     },
   ]);
   let outcome: 'created' | 'rebuilt' = 'created';
@@ -156,7 +161,7 @@ export async function ensureTable(
         {
           IndexName: monthDayIndex.name,
           KeySchema: monthDayKeys,
-          Projection: { ProjectionType: monthDayIndex.projection },
+          Projection: monthDayProjection,
         },
       ],
     }),

@@ -111,6 +111,7 @@ export class StatefulStack extends Stack {
       partitionKey: key(monthDayIndex.partitionKey),
       sortKey: key(monthDayIndex.sortKey),
       projectionType: dynamodb.ProjectionType[monthDayIndex.projection],
+      nonKeyAttributes: [...monthDayIndex.projectedAttributes],
     });
 
     // --- Topics ----------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 // Absolute URLs of this service's resources, from the configured base URL or the request's host.
+import { stringMemo } from '../domain/string-memo';
 import type { FeedFormat } from '../feeds/render';
 import type { HttpRequest } from '../http/request';
 
@@ -37,7 +38,18 @@ export function linksFor(base: string): Links {
   };
 }
 
+/**
+ * An event id's path (`<date>/<encoded slug>`): a list links every event it shows, and a Chinese slug encodes
+ * to nine times its length, so the same ids are not encoded again on every page.
+ */
+const eventIdPath = stringMemo(
+  (id: string) => {
+    const slash = id.indexOf('/');
+    return `${id.slice(0, slash)}/${encodeURIComponent(id.slice(slash + 1))}`;
+  },
+  { entries: 20_000, maxChars: 300 },
+);
+
 function eventPath(base: string, id: string): string {
-  const slash = id.indexOf('/');
-  return `${base}/events/${id.slice(0, slash)}/${encodeURIComponent(id.slice(slash + 1))}`;
+  return `${base}/events/${eventIdPath(id)}`;
 }

@@ -1,5 +1,5 @@
 // The public HTTP API: each route parses its request, reads the store, and shapes the response.
-import { type LeapPolicy, parseMonthDay, storedMonthDaysFor, todayIn, yearsAgo } from '../domain/calendar';
+import { type LeapPolicy, parseMonthDay, storedMonthDaysFor, todayIn, yearsAgoOn } from '../domain/calendar';
 import { topicSlug } from '../domain/topics';
 import {
   type FeedFormat,
@@ -150,9 +150,12 @@ export function apiRoutes(deps: ApiDeps): (req: HttpRequest) => Promise<HttpResp
       leap,
       topic,
     });
-    if (topic !== undefined && !(await store.getTopic(topic)))
-      throw new NotFound(`There is no topic "${topic}".`);
-    const page = await store.monthDayEvents(monthDays, { topic, beforeYear: today.year }, request);
+    // No Last-Modified depends on the topic item here, so both reads go out at once.
+    const [known, page] = await Promise.all([
+      topic === undefined ? true : store.getTopic(topic),
+      store.monthDayBriefs(monthDays, { topic, beforeYear: today.year }, request),
+    ]);
+    if (!known) throw new NotFound(`There is no topic "${topic}".`);
     const link = links(req);
     // Every answer depends on today (which years, how many years ago), so it carries no Last-Modified:
     // tomorrow's list must not be a 304 of today's. The strong ETag still validates.
@@ -163,7 +166,7 @@ export function apiRoutes(deps: ApiDeps): (req: HttpRequest) => Promise<HttpResp
           id: event.id,
           date: event.date,
           year: Number(event.date.slice(0, 4)),
-          yearsAgo: yearsAgo(event.date, now, timeZone, leap),
+          yearsAgo: yearsAgoOn(event.date, today, leap),
           title: event.title,
           topics: topicRefs(event.topics),
           url: link.event(event.id),
@@ -207,11 +210,10 @@ export function apiRoutes(deps: ApiDeps): (req: HttpRequest) => Promise<HttpResp
     route('GET', '/topics/{slug}/feed.{format}', async (req) => {
       const format = feedFormat(req.params.format);
       const { request, nextCursor } = paging(req, feedLimit, { route: 'topic-feed', topic: req.params.slug });
-      // The topic item is read before its events: its `updated` moves with every membership change, so a
-      // change landing between the two reads leaves an older Last-Modified (a refetch), never a newer one.
-      const topic = await store.getTopic(req.params.slug);
-      if (!topic) throw new NotFound(`There is no topic "${req.params.slug}".`);
-      const page = await store.topicEvents(topic.slug, request);
+      // The topic's `updated` (Last-Modified) is never newer than the page: see shared/store/topic-feed-read.ts.
+      const found = await store.topicFeed(req.params.slug, request);
+      if (!found) throw new NotFound(`There is no topic "${req.params.slug}".`);
+      const { topic, page } = found;
       return feedResponse(
         req,
         format,

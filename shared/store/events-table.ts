@@ -5,11 +5,13 @@ import type { Lang, RejectionReason, StoredEvent } from '../domain/event';
 import type { Contribution } from '../domain/merge';
 import { normalizeSequencer } from '../domain/sequencer';
 import { defaultRetryPolicy, type RetryPolicy } from './batch-write';
+import type { EventBrief } from './event-brief';
 import { EventMerger, type EventWrite } from './event-merger';
 import { type EventItem, itemKeys, type ObjectItem, type ObjectStateName, objectItemSchema } from './keys';
 import { ObjectLedger, type ObjectVersion } from './object-ledger';
 import {
   EventQueries,
+  type MonthDayFilter,
   type Page,
   type PageRequest,
   type Rejection,
@@ -17,13 +19,25 @@ import {
   type Stats,
   type TopicSummary,
 } from './queries';
+import { type TopicFeedPage, TopicFeedReader } from './topic-feed-read';
 import { TopicIndex } from './topic-index';
 import { unfinishedMergePages } from './unfinished-merges';
 import { conditionalWrite } from './writes';
 
 export { compareSequencers } from '../domain/sequencer';
 export { OBJECT_MANIFEST_PREFIX } from './keys';
-export type { ObjectVersion, Page, PageRequest, Rejection, StartKey, Stats, StoredEvent, TopicSummary };
+export type {
+  EventBrief,
+  ObjectVersion,
+  Page,
+  PageRequest,
+  Rejection,
+  StartKey,
+  Stats,
+  StoredEvent,
+  TopicFeedPage,
+  TopicSummary,
+};
 
 export type ObjectState = ObjectItem;
 
@@ -75,6 +89,10 @@ export interface ReadStore {
     filter: { topic?: string | undefined; beforeYear?: number | undefined },
     page: PageRequest,
   ): Promise<Page<StoredEvent>>;
+  /** The same list as briefs (what a list shows): one index Query per month-day. */
+  monthDayBriefs(monthDays: string[], filter: MonthDayFilter, page: PageRequest): Promise<Page<EventBrief>>;
+  /** A topic and a page of its newest events; the topic's `updated` is safe as the page's Last-Modified. */
+  topicFeed(slug: string, page: PageRequest): Promise<TopicFeedPage | undefined>;
   getTopic(slug: string): Promise<TopicSummary | undefined>;
   listTopics(labelPrefix: string | undefined, page: PageRequest): Promise<Page<TopicSummary>>;
   listRejections(page: PageRequest): Promise<Page<Rejection>>;
@@ -109,6 +127,7 @@ export class EventsTable implements IngestStore, ReadStore {
   private readonly ledger: ObjectLedger;
   private readonly merger: EventMerger;
   private readonly queries: EventQueries;
+  private readonly topicFeeds: TopicFeedReader;
   private readonly single = ingestStoreOver((requests) => this.applyMany(requests));
 
   constructor(
@@ -127,6 +146,7 @@ export class EventsTable implements IngestStore, ReadStore {
       concurrency: options.concurrency ?? 16,
     });
     this.queries = new EventQueries(client, tableName, retry);
+    this.topicFeeds = new TopicFeedReader(this.queries);
   }
 
   // ---------------------------------------------------------------- ingestion
@@ -286,6 +306,12 @@ export class EventsTable implements IngestStore, ReadStore {
     page: PageRequest,
   ) {
     return this.queries.monthDayEvents(monthDays, filter, page);
+  }
+  monthDayBriefs(monthDays: string[], filter: MonthDayFilter, page: PageRequest) {
+    return this.queries.monthDayBriefs(monthDays, filter, page);
+  }
+  topicFeed(slug: string, page: PageRequest) {
+    return this.topicFeeds.read(slug, page);
   }
   getTopic(slug: string) {
     return this.queries.getTopic(slug);

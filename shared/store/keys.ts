@@ -2,6 +2,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import * as z from 'zod';
 import type { ContributionKind, Lang, NewsEvent, StoredEvent } from '../domain/event';
+import { BRIEF_ATTRIBUTE, briefText } from './event-brief';
 import { tableSchema } from './table-schema';
 
 const { partitionKey: PK, sortKey: SK, monthDayIndex } = tableSchema;
@@ -46,10 +47,22 @@ export const monthDayPartition = (monthDay: string, topic?: string) =>
 /**
  * An entry of a listing (a topic, or all events of a language): the listed event's keys, its month-day
  * index keys, and a copy of the event as served (gzip'd JSON), so a page of a listing is one Query.
- * `monthDay` is the index partition the entry belongs to (`MD#<MM-DD>` or `MD#<MM-DD>#T#<slug>`).
+ * `monthDay` is the index partition the entry belongs to (`MD#<MM-DD>` or `MD#<MM-DD>#T#<slug>`). An
+ * all-events entry also carries the event's brief (event-brief.ts), which the month-day index projects, so
+ * an on-this-day list is one Query; topic entries don't (write cost: docs/table-design.md).
  */
-export function entryItem(key: ItemKey, monthDay: string, doc: Uint8Array): Record<string, unknown> {
-  return { ...key, [monthDayIndex.partitionKey]: monthDay, doc };
+export function entryItem(
+  key: ItemKey,
+  monthDay: string,
+  doc: Uint8Array,
+  brief?: string,
+): Record<string, unknown> {
+  return {
+    ...key,
+    [monthDayIndex.partitionKey]: monthDay,
+    doc,
+    ...(brief === undefined ? {} : { [BRIEF_ATTRIBUTE]: brief }),
+  };
 }
 
 /** The copy of an event that its entries carry. Made once per event: an event has an entry per topic. */
@@ -74,6 +87,7 @@ export function listingEntryItem(event: StoredEvent, doc = servedDoc(event)): Re
     itemKeys.listing(event.lang, sortKeyOf(event)),
     monthDayPartition(event.date.slice(5)),
     doc,
+    briefText(event),
   );
 }
 

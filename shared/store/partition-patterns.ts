@@ -33,7 +33,7 @@ export const storePartitions = {
   journals: partitionOf(itemKeys.journal(ANY)),
 } as const;
 
-/** Partitions of the key-only `ByMonthDay` index: `MD#<MM-DD>` and `MD#<MM-DD>#T#<slug>`. */
+/** Partitions of the month-day index (`ByMonthDayBrief`): `MD#<MM-DD>` and `MD#<MM-DD>#T#<slug>`. */
 export const monthDayIndexPartitions = monthDayPartition(ANY);
 
 /** Only the all-events month-day partitions, `MD#<MM-DD>` (`?` is one character): no topic's. */

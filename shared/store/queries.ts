@@ -1,5 +1,6 @@
 // The read side: a topic's or a language's listing is one Query whose entries carry the events as served;
-// a month-day is a key-only index Query and one BatchGetItem of those entries.
+// a month-day's list of all topics is one index Query (the index projects the all-events entries' brief);
+// a topic's, and whole events, an index Query and one BatchGetItem of those entries.
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -11,10 +12,12 @@ import { topicSlug } from '../domain/topics';
 import { batchGet, type RetryPolicy } from './batch-write';
 import { countQuery } from './count-query';
 import { decodeEntryOnce } from './entry-cache';
+import { briefOf, decodeBrief, type EventBrief } from './event-brief';
 import { eventOf } from './event-merger';
 import {
   allPartition,
   decodeEventItem,
+  idOfSortKey,
   itemKeys,
   LANGS,
   monthDayPartition,
@@ -55,6 +58,11 @@ export interface Page<T> {
 export interface PageRequest {
   limit: number;
   after?: StartKey;
+}
+
+export interface MonthDayFilter {
+  topic?: string | undefined;
+  beforeYear?: number | undefined;
 }
 
 export interface Stats {
@@ -114,6 +122,7 @@ export class EventQueries {
       })),
       undefined,
       page,
+      async (entries) => entries.map(decodeEntryOnce),
     );
   }
 
@@ -121,12 +130,21 @@ export class EventQueries {
    * Events of the given stored month-days (`MM-DD`) across years, newest first, optionally of one topic.
    * Several month-days only happen for Feb 29 in common years: both are read and merged by sort key.
    */
-  monthDayEvents(
+  monthDayEvents(monthDays: string[], filter: MonthDayFilter, page: PageRequest): Promise<Page<StoredEvent>> {
+    return this.monthDayPage(monthDays, filter, page, (entries) => this.entriesOf(entries));
+  }
+
+  /** The same list as `monthDayEvents`, as briefs: one index Query per month-day, no event read. */
+  monthDayBriefs(monthDays: string[], filter: MonthDayFilter, page: PageRequest): Promise<Page<EventBrief>> {
+    return this.monthDayPage(monthDays, filter, page, (entries) => this.briefsOf(entries));
+  }
+
+  private monthDayPage<T>(
     monthDays: string[],
-    filter: { topic?: string | undefined; beforeYear?: number | undefined },
+    { topic, beforeYear }: MonthDayFilter,
     page: PageRequest,
-  ): Promise<Page<StoredEvent>> {
-    const { topic, beforeYear } = filter;
+    itemsOf: (entries: Record<string, unknown>[]) => Promise<T[]>,
+  ): Promise<Page<T>> {
     return this.mergedPage(
       monthDays.map((monthDay) => ({
         TableName: this.tableName,
@@ -138,6 +156,7 @@ export class EventQueries {
       // Sort keys start with the date, so "earlier years" is a key condition too.
       beforeYear ? String(beforeYear).padStart(4, '0') : undefined,
       page,
+      itemsOf,
     );
   }
 
@@ -212,11 +231,12 @@ export class EventQueries {
    * page past the last sort key shown (`after` carries it), so paging stays key-based across all of them;
    * `below` bounds the sort key further. DynamoDB orders string keys by their UTF-8 bytes, and so does the merge.
    */
-  private async mergedPage(
+  private async mergedPage<T>(
     inputs: QueryCommandInput[],
     below: string | undefined,
     page: PageRequest,
-  ): Promise<Page<StoredEvent>> {
+    itemsOf: (entries: Record<string, unknown>[]) => Promise<T[]>,
+  ): Promise<Page<T>> {
     const indexName = inputs[0]?.IndexName;
     // The month-day index sorts by the entries' own sort key, so one name serves both.
     const sortKeyName = SK;
@@ -243,7 +263,7 @@ export class EventQueries {
       .sort((a, b) => byBytes(String(b[sortKeyName]), String(a[sortKeyName])));
     const entries = merged.slice(0, page.limit);
     const last = entries.at(-1);
-    const items = indexName ? await this.entriesOf(entries) : entries.map(decodeEntryOnce);
+    const items = await itemsOf(entries);
     return merged.length > page.limit && last ? { items, next: this.keyOf(last, indexName) } : { items };
   }
 
@@ -254,6 +274,19 @@ export class EventQueries {
     const byKey = new Map(found.map((item) => [`${item[PK]}\n${item[SK]}`, decodeEntryOnce(item)]));
     // An entry deleted since the index was read is left out.
     return keys.flatMap((key) => byKey.get(`${key[PK]}\n${key[SK]}`) ?? []);
+  }
+
+  /**
+   * The briefs of month-day index entries, in their order. Topic entries carry none (write units), nor does an
+   * all-events entry written before briefs existed (in AWS, until the reconcile after the index change
+   * rewrites it): their events are read whole.
+   */
+  private async briefsOf(entries: Record<string, unknown>[]): Promise<EventBrief[]> {
+    const briefs = entries.map(decodeBrief);
+    const missing = entries.filter((_, index) => briefs[index] === undefined);
+    if (missing.length === 0) return briefs as EventBrief[];
+    const read = new Map((await this.entriesOf(missing)).map((event) => [event.id, briefOf(event)]));
+    return entries.flatMap((entry, index) => briefs[index] ?? read.get(idOfSortKey(String(entry[SK]))) ?? []);
   }
 
   /**

@@ -14,7 +14,7 @@ import { BadRequest, NotFound } from '../http/errors';
 import { parseLimit } from '../http/params';
 import type { HttpRequest, HttpResponse } from '../http/request';
 import { type RouteDefinition, route } from '../http/router';
-import type { PageRequest, ReadStore, TopicSummary } from '../store/events-table';
+import type { EventBrief, PageRequest, ReadStore, TopicSummary } from '../store/events-table';
 import { assets } from './assets';
 import { type EventView, type FeedLink, labelLang, type TopicView } from './components';
 import { humanDay } from './dates';
@@ -180,7 +180,7 @@ function pageRoutes(deps: ApiDeps): PageRoute[] {
     const slug = topicSlug(label);
     return { slug, label, page: link.topicPage(slug), ...(events === undefined ? {} : { events }) };
   };
-  const eventView = (link: Links, event: StoredEvent, now?: Date): EventView => ({
+  const eventView = (link: Links, event: EventBrief, now?: Date): EventView => ({
     id: event.id,
     title: event.title,
     date: event.date,
@@ -222,7 +222,7 @@ function pageRoutes(deps: ApiDeps): PageRoute[] {
     const today = todayIn('UTC', now);
     const monthDays = storedMonthDaysFor(today.monthDay, today.year, 'feb28');
     const page = await eventsInLang(
-      (request) => store.monthDayEvents(monthDays, { ...filter, beforeYear: today.year }, request),
+      (request) => store.monthDayBriefs(monthDays, { ...filter, beforeYear: today.year }, request),
       lang,
       { limit },
     );
@@ -420,7 +420,7 @@ function pageRoutes(deps: ApiDeps): PageRoute[] {
     const monthDay = requested === undefined ? today.monthDay : parseMonthDay(requested).text;
     const monthDays = storedMonthDaysFor(monthDay, today.year, 'feb28');
     const scope = { route: 'on-this-day-page', monthDays: monthDays.join(','), year: today.year };
-    const page = await store.monthDayEvents(
+    const page = await store.monthDayBriefs(
       monthDays,
       { beforeYear: today.year },
       paging(req, onThisDayLimit, scope),

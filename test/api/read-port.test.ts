@@ -21,21 +21,28 @@ const stored = (id: string): StoredEvent => ({
 function fakeStore(): { store: ReadStore; asked: { limit: number; after?: StartKey }[] } {
   const asked: { limit: number; after?: StartKey }[] = [];
   const none = async () => ({ items: [] });
+  const topicEvents: ReadStore['topicEvents'] = async (_slug, page) => {
+    asked.push(page);
+    return page.after
+      ? { items: [stored('2010-05-01/older')] }
+      : {
+          items: [stored('2011-05-02/newer')],
+          next: { PK: 'TOPIC#harbor', SK: '2011-05-02#2011-05-02/newer' },
+        };
+  };
+  const getTopic: ReadStore['getTopic'] = async (slug) => (slug === 'harbor' ? harbor : undefined);
   const store: ReadStore = {
     getEvent: async () => undefined,
     liveEventIds: async () => new Set(),
-    topicEvents: async (_slug, page) => {
-      asked.push(page);
-      return page.after
-        ? { items: [stored('2010-05-01/older')] }
-        : {
-            items: [stored('2011-05-02/newer')],
-            next: { PK: 'TOPIC#harbor', SK: '2011-05-02#2011-05-02/newer' },
-          };
+    topicEvents,
+    topicFeed: async (slug, page) => {
+      const topic = await getTopic(slug);
+      return topic && { topic, page: await topicEvents(slug, page) };
     },
     allEvents: none,
     monthDayEvents: none,
-    getTopic: async (slug) => (slug === 'harbor' ? harbor : undefined),
+    monthDayBriefs: none,
+    getTopic,
     listTopics: async () => ({ items: [harbor] }),
     listRejections: none,
     stats: async () => ({ events: 2, topics: 1, rejected: 0 }),

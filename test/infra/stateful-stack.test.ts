@@ -151,7 +151,7 @@ describe('ingest queue', () => {
 });
 
 describe('events table', () => {
-  it('has the shared key schema and the key-only month-day GSI, sorted by the table sort key', () => {
+  it('has the shared key schema and the month-day GSI (keys and briefs), sorted by the table sort key', () => {
     const { monthDayIndex } = tableSchema;
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [
@@ -165,7 +165,7 @@ describe('events table', () => {
             { AttributeName: monthDayIndex.partitionKey, KeyType: 'HASH' },
             { AttributeName: monthDayIndex.sortKey, KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'KEYS_ONLY' },
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['brief'] },
         },
       ],
     });

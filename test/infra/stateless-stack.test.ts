@@ -178,7 +178,7 @@ describe('IAM: each function gets only what it uses', () => {
   });
 
   const tableArn = importOf('TableArn');
-  const indexArn = { 'Fn::Join': ['', [importOf('TableArn'), '/index/ByMonthDay']] };
+  const indexArn = { 'Fn::Join': ['', [importOf('TableArn'), '/index/ByMonthDayBrief']] };
   const onPartitions = (patterns: string[]) => ({
     'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': patterns },
   });
@@ -840,7 +840,7 @@ describe('alarms', () => {
       AlarmDescription: Match.stringLikeRegexp('throttl'),
       Metrics: Match.arrayWith([
         Match.objectLike({ Expression: Match.stringLikeRegexp('\\+'), ReturnData: true }),
-        ...[undefined, 'ByMonthDay'].flatMap((index) => [
+        ...[undefined, 'ByMonthDayBrief'].flatMap((index) => [
           throttleMetric('ReadThrottleEvents', index),
           throttleMetric('WriteThrottleEvents', index),
         ]),

@@ -356,7 +356,7 @@ describe('the request check itself', () => {
       { action: 'dynamodb:Query', leadingKeys: ['REJECTION'] },
       { action: 'dynamodb:BatchGetItem', leadingKeys: ['EVENT#2024-07-09/a', 'STATS'] },
       { action: 'dynamodb:Scan', leadingKeys: [] },
-      { action: 'dynamodb:Query', index: 'ByMonthDay', leadingKeys: ['EVENT#2024-07-09/a'] },
+      { action: 'dynamodb:Query', index: 'ByMonthDayBrief', leadingKeys: ['EVENT#2024-07-09/a'] },
       { action: 'dynamodb:Query', leadingKeys: ['MD#07-09'] },
       { action: 'dynamodb:PutItem', leadingKeys: ['EVENT#2024-07-09/a'] },
     ];
@@ -365,12 +365,16 @@ describe('the request check itself', () => {
     expect(
       isAllowed(
         api(),
-        { action: 'dynamodb:Query', index: 'ByMonthDay', leadingKeys: ['MD#07-09#T#riverton'] },
+        { action: 'dynamodb:Query', index: 'ByMonthDayBrief', leadingKeys: ['MD#07-09#T#riverton'] },
         resources,
       ),
     ).toBe(true);
     // The notifier reads only the all-events month-days: `MD#??-??` is exactly five characters after `MD#`.
-    const index = (key: string) => ({ action: 'dynamodb:Query', index: 'ByMonthDay', leadingKeys: [key] });
+    const index = (key: string) => ({
+      action: 'dynamodb:Query',
+      index: 'ByMonthDayBrief',
+      leadingKeys: [key],
+    });
     expect(isAllowed(statements.notifier, index('MD#07-09'), resources)).toBe(true);
     expect(isAllowed(statements.notifier, index('MD#07-09#T#riverton'), resources)).toBe(false);
   });

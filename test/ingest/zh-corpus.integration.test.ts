@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topicSlug } from '../../shared/domain/topics';
 import { INGEST_BATCH_SIZE } from '../../shared/ingest/batched-store';
 import { EventsTable } from '../../shared/store/events-table';
+import { tableSchema } from '../../shared/store/table-schema';
 import { runPool } from '../../shared/upload/pool';
 import { corpusFiles, corpusSkipMessage, hasCorpus } from '../support/corpus';
 import { type IngestRig, type LocalS3, startIngestRig } from '../support/local-aws';
@@ -172,7 +173,7 @@ describe.skipIf(!hasCorpus)('the complete zh corpus through the ingest handler',
       for (let day = 1; day <= 31; day++) {
         const monthDay = `${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
         byMonthDay += await count({
-          IndexName: 'ByMonthDay',
+          IndexName: tableSchema.monthDayIndex.name,
           KeyConditionExpression: 'MD = :pk',
           ExpressionAttributeValues: { ':pk': `MD#${monthDay}` },
         });

@@ -2,7 +2,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  DynamoDBClient,
+  waitUntilTableNotExists,
+} from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { localCredentials, localRegion } from '../../infra/local/services';
@@ -22,6 +27,11 @@ afterAll(async () => {
 async function makeFirstVersionTable(endpoint: string): Promise<void> {
   const client = new DynamoDBClient({ endpoint, region: localRegion, credentials: localCredentials });
   await client.send(new DeleteTableCommand({ TableName: 'events' }));
+  // dynalite deletes in the background: a create before it is gone fails (ResourceInUse) on a busy machine.
+  await waitUntilTableNotExists(
+    { client, maxWaitTime: 30, minDelay: 0.05, maxDelay: 0.2 },
+    { TableName: 'events' },
+  );
   const index = (n: number) => ({
     IndexName: `GSI${n}`,
     KeySchema: [
