@@ -52,11 +52,14 @@ function directoryMb(path: string): number {
 const plan = planFor([]);
 const dataDir = await mkdtemp(join(tmpdir(), 'bench-store-load-'));
 const cleanUp = () => rmSync(dataDir, { recursive: true, force: true });
-process.once('SIGINT', () => {
-  cleanUp();
-  process.exit(130);
-});
 const dynalite = await startDynalite({ dataDir });
+// dynalite writes (compacts) until it stops: stop it before removing its files.
+process.once('SIGINT', () => {
+  void dynalite.close().finally(() => {
+    cleanUp();
+    process.exit(130);
+  });
+});
 const raw = new DynamoDBClient({
   endpoint: dynalite.endpoint,
   region: localRegion,
