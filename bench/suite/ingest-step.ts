@@ -15,6 +15,12 @@ import { progress } from './progress';
 /** As deployed: the CDK event source and the local queue both deliver batches of this size. */
 const BATCH_SIZE = INGEST_BATCH_SIZE;
 const CONCURRENT_BATCHES = 4;
+/**
+ * Receives per message, as the ingest queue's redrive policy allows (MAX_RECEIVE_COUNT): with 4
+ * invocations at once, a record whose event another record is merging fails as transient and SQS delivers
+ * it again; on a loaded machine that happens to a few records a run, which is the protocol, not an error.
+ */
+const MAX_RECEIVES = 4;
 
 export async function ingestStep(plan: Plan): Promise<Figure[]> {
   const all = inputFiles(plan.seed);
@@ -33,6 +39,7 @@ export async function ingestStep(plan: Plan): Promise<Figure[]> {
   const requestsPerFile: number[] = [];
   const unitsPerFile: number[] = [];
   const readUnitsPerFile: number[] = [];
+  let redelivered = 0;
   const bar = progress(`ingest ${plan.ingestRepeats} × ${slice} files`, plan.ingestRepeats * slice);
   try {
     for (let repeat = 0; repeat < plan.ingestRepeats; repeat++) {
@@ -58,9 +65,14 @@ export async function ingestStep(plan: Plan): Promise<Figure[]> {
       const failed = await deliverInBatches(rig.handler, messages, {
         batchSize: BATCH_SIZE,
         concurrency: CONCURRENT_BATCHES,
+        maxReceives: MAX_RECEIVES,
+        onRedelivery: (ids) => {
+          redelivered += ids.length;
+        },
       });
       ingestRates.push(batch.length / ((performance.now() - start) / 1000));
-      if (failed.length > 0) throw new Error(`ingest bench: ${failed.length} messages failed`);
+      if (failed.length > 0)
+        throw new Error(`ingest bench: ${failed.length} messages failed after ${MAX_RECEIVES} receives`);
       requestsPerFile.push(meter.requests / batch.length);
       unitsPerFile.push(meter.writeUnits / batch.length);
       readUnitsPerFile.push(meter.readUnits / batch.length);
@@ -71,7 +83,7 @@ export async function ingestStep(plan: Plan): Promise<Figure[]> {
     await rig.close();
   }
   bar.done();
-  const how = `${plan.ingestRepeats} fresh slices of ${slice} ${zh.length > 0 ? 'zh corpus' : 'generated'} files; SQS batches of ${BATCH_SIZE}, ${CONCURRENT_BATCHES} invocations at once; floor: sequential GetObject of the same objects`;
+  const how = `${plan.ingestRepeats} fresh slices of ${slice} ${zh.length > 0 ? 'zh corpus' : 'generated'} files; SQS batches of ${BATCH_SIZE}, ${CONCURRENT_BATCHES} invocations at once, a record that failed as transient delivered again at once (up to ${MAX_RECEIVES} receives, as the queue's redrive policy; ${redelivered} redeliveries in this run); floor: sequential GetObject of the same objects`;
   return [
     pairedFigure(
       'ingest: files/s vs S3-read floor',

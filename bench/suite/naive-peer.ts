@@ -11,7 +11,10 @@ export async function naiveTopicPage(
   tableName: string,
   slug: string,
   limit: number,
+  /** Called after each page with the items scanned so far (a Scan of the 1M store takes minutes). */
+  onPage: (scanned: number) => void = () => undefined,
 ): Promise<StoredEvent[]> {
+  let scanned = 0;
   const matches: Record<string, unknown>[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
@@ -25,6 +28,8 @@ export async function naiveTopicPage(
       }),
     );
     matches.push(...(page.Items ?? []));
+    scanned += page.ScannedCount ?? 0;
+    onPage(scanned);
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   const key = (item: Record<string, unknown>) => `${String(item.date)}#${String(item.id)}`;
