@@ -31,14 +31,10 @@ interface ObjectLog {
  * ingest's CPU per file in `bench/suite/profile-ingest.ts`, whatever the log level.
  */
 function objectLog(logger: Logger, keys: Record<string, string>): ObjectLog {
-  const withKeys =
-    (write: (message: string, fields: Record<string, unknown>) => void) =>
-    (message: string, fields: Record<string, unknown> = {}) =>
-      write(message, { ...keys, ...fields });
   return {
-    info: withKeys((message, fields) => logger.info(message, fields)),
-    warn: withKeys((message, fields) => logger.warn(message, fields)),
-    error: withKeys((message, fields) => logger.error(message, fields)),
+    info: (message, fields = {}) => logger.info(message, { ...keys, ...fields }),
+    warn: (message, fields = {}) => logger.warn(message, { ...keys, ...fields }),
+    error: (message, fields = {}) => logger.error(message, { ...keys, ...fields }),
   };
 }
 

@@ -5,6 +5,7 @@
 // units at the median, above the budget (docs/table-design.md).
 import * as z from 'zod';
 import type { NewsEvent } from '../domain/event';
+import { splitSortKey } from './sort-key';
 import { tableSchema } from './table-schema';
 
 /** An event as a list shows it. */
@@ -31,11 +32,8 @@ const briefSchema = z.object({
 export function decodeBrief(item: Record<string, unknown>): EventBrief | undefined {
   const text = item[BRIEF_ATTRIBUTE];
   if (typeof text !== 'string') return undefined;
-  const sortKey = String(item[tableSchema.sortKey]);
   const { title, topics, lang } = briefSchema.parse(JSON.parse(text));
-  // The sort key is `<date>#<id>` (keys.ts: sortKeyOf); the date never contains `#`.
-  const split = sortKey.indexOf('#');
-  return { id: sortKey.slice(split + 1), date: sortKey.slice(0, split), title, topics, lang };
+  return { ...splitSortKey(String(item[tableSchema.sortKey])), title, topics, lang };
 }
 
 /** The brief of a whole event. */

@@ -1,8 +1,10 @@
-// Item keys and codecs: the only place that spells key formats; items are read back through zod, not casts.
+// Item keys and codecs: the only place that spells key formats (the sort key itself in sort-key.ts, re-exported
+// here); items are read back through zod, not casts.
 import { gunzipSync, gzipSync } from 'node:zlib';
 import * as z from 'zod';
 import type { ContributionKind, Lang, NewsEvent, StoredEvent } from '../domain/event';
 import { BRIEF_ATTRIBUTE, briefText } from './event-brief';
+import { sortKeyOf } from './sort-key';
 import { tableSchema } from './table-schema';
 
 const { partitionKey: PK, sortKey: SK, monthDayIndex } = tableSchema;
@@ -35,11 +37,7 @@ export const topicPartition = (slug: string) => `TOPIC#${slug}`;
 /** All events of one language, newest first (`#` never appears in a slug, so no topic can collide). */
 export const allPartition = (lang: Lang) => `ALL#${lang}`;
 
-/** Sort key of an event everywhere it is listed: date first, so key order is newest-first by date. */
-export const sortKeyOf = (event: { date: string; id: string }) => `${event.date}#${event.id}`;
-
-/** The event id inside a sort key (`<date>#<id>`); the date never contains `#`. */
-export const idOfSortKey = (sortKey: string) => sortKey.slice(sortKey.indexOf('#') + 1);
+export { idOfSortKey, sortKeyOf } from './sort-key';
 
 export const monthDayPartition = (monthDay: string, topic?: string) =>
   topic === undefined ? `MD#${monthDay}` : `MD#${monthDay}#T#${topic}`;

@@ -8,7 +8,7 @@ import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventsTable } from '../../shared/store/events-table';
-import { type IngestRig, startIngestRig } from '../support/local-aws';
+import { type IngestRig, requeueEnvironment, startIngestRig } from '../support/local-aws';
 import { s3Message, sqsEvent, sqsRecord } from '../support/sqs';
 
 const sqs = mockClient(SQSClient);
@@ -52,11 +52,7 @@ beforeAll(async () => {
   rig = await startIngestRig();
   store = new EventsTable(rig.dynamo.doc, rig.tableName);
   sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
-  Object.assign(process.env, {
-    EVENTS_BUCKET: 'events',
-    INGEST_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/ingest',
-    EVENT_PREFIXES: 'news/,zh/news/,inbox/',
-  });
+  Object.assign(process.env, requeueEnvironment);
   reconcileHandler = (await import('../../functions/reconcile/handler')).handler;
 });
 

@@ -12,7 +12,7 @@ import { nextSequencer } from '../../shared/ingest/requeue';
 import { PARSE_LIMITS } from '../../shared/parse/limits';
 import { EventsTable } from '../../shared/store/events-table';
 import { apiEvent } from '../http/support';
-import { type IngestRig, startIngestRig } from '../support/local-aws';
+import { type IngestRig, requeueEnvironment, startIngestRig } from '../support/local-aws';
 import { s3Message, sqsEvent, sqsRecord } from '../support/sqs';
 
 const sqs = mockClient(SQSClient);
@@ -37,11 +37,7 @@ beforeAll(async () => {
   rig = await startIngestRig();
   store = new EventsTable(rig.dynamo.doc, rig.tableName);
   sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
-  Object.assign(process.env, {
-    EVENTS_BUCKET: 'events',
-    INGEST_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/ingest',
-    EVENT_PREFIXES: 'news/,zh/news/,inbox/',
-  });
+  Object.assign(process.env, requeueEnvironment);
   admin = (await import('../../functions/admin/handler')).handler as typeof admin;
 });
 

@@ -29,6 +29,16 @@ const write = (seq: string, id: string, title: string, objectKey = key) =>
   store.putEvents({ key: objectKey, sequencer: seq }, [
     fileContribution(objectKey, makeEvent(id, { title, topics: ['Harbour'] })),
   ]);
+/** What a writer that stopped before its finish leaves on the manifest. */
+const leaveInPendingIds = (...ids: string[]) =>
+  dynamo.doc.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: itemKeys.object(key),
+      UpdateExpression: 'SET pendingIds = :ids',
+      ExpressionAttributeValues: { ':ids': ids },
+    }),
+  );
 
 describe('manifestWritesComplete', () => {
   it('holds for an edit that kept its event id, though a writer stopped before its finish left that id in pendingIds', async () => {
@@ -36,14 +46,7 @@ describe('manifestWritesComplete', () => {
     await write('01', '2007-07-09/a', 'First');
     await write('02', '2007-07-09/a', 'Second');
     expect((await store.objectState(key))?.pendingIds).toEqual([]);
-    await dynamo.doc.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: itemKeys.object(key),
-        UpdateExpression: 'SET pendingIds = :ids',
-        ExpressionAttributeValues: { ':ids': ['2007-07-09/a'] },
-      }),
-    );
+    await leaveInPendingIds('2007-07-09/a');
 
     // Act + Assess
     expect(await complete()).toBe(true);
@@ -96,14 +99,7 @@ describe('manifestWritesComplete', () => {
     await write('02', '2007-07-09/b', 'Renamed');
     expect(await complete()).toBe(true);
     await dynamo.doc.send(new PutCommand({ TableName: tableName, Item: before ?? {} }));
-    await dynamo.doc.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: itemKeys.object(key),
-        UpdateExpression: 'SET pendingIds = :ids',
-        ExpressionAttributeValues: { ':ids': ['2007-07-09/a'] },
-      }),
-    );
+    await leaveInPendingIds('2007-07-09/a');
 
     // Act + Assess
     expect(await complete()).toBe(false);

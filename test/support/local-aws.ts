@@ -105,6 +105,16 @@ export async function startLocalS3(bucket = 'events'): Promise<LocalS3> {
   };
 }
 
+/**
+ * What CDK gives the functions that re-queue objects (reconcile, admin's POST /reprocess) on top of the
+ * ingest rig's: the bucket, the ingest queue (SQS has no local engine: tests mock the client) and the prefixes.
+ */
+export const requeueEnvironment = {
+  EVENTS_BUCKET: 'events',
+  INGEST_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/ingest',
+  EVENT_PREFIXES: 'news/,zh/news/,inbox/',
+} as const;
+
 export interface IngestRig {
   dynamo: LocalDynamo;
   s3: LocalS3;
