@@ -2,7 +2,9 @@
 // [out.cpuprofile]` puts that many zh corpus files in s3rver, then runs them through the real ingest
 // handler (batches of INGEST_BATCH_SIZE, 4 invocations at once) under the V8 CPU profiler, started only
 // around the ingest, so the profile shows where the handler process spends a file's time;
-// bench/suite/hot-spots.ts summarizes it.
+// bench/suite/hot-spots.ts summarizes it. It also prints the CPU that dynalite's and s3rver's processes
+// spent per file; with STANDIN_CPU_PROFILE_DIR=<folder> set, they write their own profiles there on exit.
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
@@ -29,6 +31,20 @@ await runPool(files, 8, async (file, index) => {
   await rig.s3.client.send(new PutObjectCommand({ Bucket: rig.s3.bucket, Key: file.key, Body: body }));
   messages[index] = s3Message({ key: file.key, sequencer: (index + 1).toString(16), size: body.length });
 });
+/** CPU seconds used so far by each child process (the stand-ins: dynalite, s3rver), from /proc via ps. */
+const childCpu = (): Map<string, number> =>
+  new Map(
+    execFileSync('ps', ['--ppid', String(process.pid), '-o', 'cputimes=,args='], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .filter((line) => line.includes('-process.mjs'))
+      .map((line) => {
+        const [seconds = '0', ...args] = line.trim().split(/\s+/);
+        const name = args.find((arg) => arg.endsWith('-process.mjs'))?.replace(/^.*\//, '') ?? '?';
+        return [name.replace('-process.mjs', ''), Number(seconds)];
+      }),
+  );
+const childCpuBefore = childCpu();
 const session = new Session();
 session.connect();
 await session.post('Profiler.enable');
@@ -42,6 +58,7 @@ const failures = await deliverInBatches(rig.handler, messages, {
 });
 const seconds = (performance.now() - started) / 1000;
 const cpu = process.cpuUsage(cpuBefore);
+const childCpuAfter = childCpu();
 const { profile } = await session.post('Profiler.stop');
 writeFileSync(out, JSON.stringify(profile));
 console.log(
@@ -49,4 +66,8 @@ console.log(
     `handler process CPU ${((cpu.user + cpu.system) / 1e3 / files.length).toFixed(2)} ms per file, ` +
     `${failures.length} failed; profile: ${out}`,
 );
+for (const [name, after] of childCpuAfter)
+  console.log(
+    `${name} process CPU ${(((after - (childCpuBefore.get(name) ?? 0)) * 1e3) / files.length).toFixed(2)} ms per file`,
+  );
 await rig.close();

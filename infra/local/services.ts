@@ -1,8 +1,7 @@
 // Embedded stand-ins for AWS: dynalite for DynamoDB and s3rver for S3, plus the table the CDK stack defines.
 
-import { fork } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import {
   CreateTableCommand,
@@ -14,7 +13,6 @@ import {
   waitUntilTableNotExists,
 } from '@aws-sdk/client-dynamodb';
 import { tableSchema } from '../../shared/store/table-schema';
-import S3rver from './s3rver';
 
 /** s3rver accepts any well-formed signature; these are the credentials shown to users. */
 export const localCredentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
@@ -26,26 +24,33 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
-/** Starts dynalite in a child process (see dynalite-process.mjs), on `port` or an ephemeral one. */
-export async function startDynalite(
-  options: { port?: number; dataDir?: string } = {},
-): Promise<RunningService> {
-  const path = options.dataDir ? join(options.dataDir, 'dynamodb') : undefined;
-  if (path) mkdirSync(path, { recursive: true });
-  const child = fork(
-    join(import.meta.dirname, 'dynalite-process.mjs'),
-    [String(options.port ?? 0), ...(path ? [path] : [])],
-    // Plain Node: the child runs no TypeScript, whatever loader started the parent.
-    { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
-  );
+/** Where the stand-ins write V8 CPU profiles when they exit; unset (the default), they write none. */
+const standInProfileDir = process.env.STANDIN_CPU_PROFILE_DIR;
+
+/**
+ * Forks one of the stand-ins' process scripts, which reports `{ port }` (or `{ error }`) over IPC once it
+ * listens, and stops on the message `'close'` or when its parent goes, even if the parent was killed.
+ */
+async function forkService(
+  name: string,
+  script: string,
+  args: string[],
+): Promise<RunningService & { child: ChildProcess }> {
+  const child = fork(join(import.meta.dirname, script), args, {
+    // Plain Node: the child runs no TypeScript, whatever loader started the parent. A profiling run
+    // (bench/suite/profile-ingest.ts) may ask for each stand-in's CPU profile in a folder.
+    execArgv: standInProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${standInProfileDir}`] : [],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (message: { port?: number; error?: string }) =>
-      message.port ? resolve(message.port) : reject(new Error(`dynalite did not start: ${message.error}`)),
+      message.port ? resolve(message.port) : reject(new Error(`${name} did not start: ${message.error}`)),
     );
-    child.once('exit', (code) => reject(new Error(`dynalite exited with ${code} before listening`)));
+    child.once('exit', (code) => reject(new Error(`${name} exited with ${code} before listening`)));
   });
   return {
+    child,
     endpoint: `http://127.0.0.1:${port}`,
     port,
     close: async () => {
@@ -55,9 +60,25 @@ export async function startDynalite(
   };
 }
 
+/** Starts dynalite in a child process (see dynalite-process.mjs), on `port` or an ephemeral one. */
+export async function startDynalite(
+  options: { port?: number; dataDir?: string } = {},
+): Promise<RunningService> {
+  const path = options.dataDir ? join(options.dataDir, 'dynamodb') : undefined;
+  if (path) mkdirSync(path, { recursive: true });
+  const { child: _child, ...service } = await forkService('dynalite', 'dynalite-process.mjs', [
+    String(options.port ?? 0),
+    ...(path ? [path] : []),
+  ]);
+  return service;
+}
+
 export interface S3rverService extends RunningService {
-  /** Subscribes to s3rver's object events (raw key, not URL-encoded). */
-  onEvent(listener: (event: S3rverEvent) => void): void;
+  /**
+   * Subscribes to s3rver's object events (raw key, not URL-encoded). The response to the request that
+   * caused an event waits until every listener has returned (or its promise has settled).
+   */
+  onEvent(listener: (event: S3rverEvent) => void | Promise<void>): void;
 }
 
 export interface S3rverEvent {
@@ -71,6 +92,10 @@ export interface S3rverEvent {
   }[];
 }
 
+/**
+ * Starts s3rver in a child process (see s3rver-process.mjs), on `port` or an ephemeral one. Each object
+ * event reaches the `onEvent` listeners before the response to the request that caused it is sent.
+ */
 export async function startS3rver(options: {
   port?: number;
   dataDir: string;
@@ -78,22 +103,20 @@ export async function startS3rver(options: {
 }): Promise<S3rverService> {
   const directory = join(options.dataDir, 's3');
   mkdirSync(directory, { recursive: true });
-  const instance = new S3rver({
-    address: '127.0.0.1',
-    port: options.port ?? 0,
-    directory,
-    silent: true,
-    allowMismatchedSignatures: true,
-    vhostBuckets: false,
-    configureBuckets: [{ name: options.bucket, configs: [] }],
+  const { child, ...service } = await forkService('s3rver', 's3rver-process.mjs', [
+    JSON.stringify({ port: options.port ?? 0, directory, bucket: options.bucket }),
+  ]);
+  const listeners: ((event: S3rverEvent) => void | Promise<void>)[] = [];
+  child.on('message', async (message: { event?: S3rverEvent; seq?: number }) => {
+    const { event, seq } = message;
+    if (!event || seq === undefined) return;
+    // Acknowledged once all have settled, so a failing listener cannot hold s3rver's response forever;
+    // its error is then raised here, as it was when s3rver emitted events in this process.
+    const results = await Promise.allSettled(listeners.map(async (listener) => listener(event)));
+    if (child.connected) child.send({ ack: seq });
+    for (const result of results) if (result.status === 'rejected') throw result.reason;
   });
-  const { port } = (await instance.run()) as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    port,
-    onEvent: (listener) => instance.on('event', listener),
-    close: () => instance.close(),
-  };
+  return { ...service, onEvent: (listener) => listeners.push(listener) };
 }
 
 /** The table's indexes as a comparable text: names, key schemas and projections. */
