@@ -30,11 +30,16 @@ export interface MdLink {
  */
 function matchingPairs(line: string, open: string, close: string): Map<number, number> {
   const matches = new Map<number, number>();
+  const first = line.indexOf(open);
+  if (first === -1) return matches;
+  // Char codes, not `line[i]`: this runs over every character of every link line.
+  const openCode = open.charCodeAt(0);
+  const closeCode = close.charCodeAt(0);
   const stack: number[] = [];
-  for (let i = 0; i < line.length; i += 1) {
-    const char = line[i];
-    if (char === open) stack.push(i);
-    else if (char === close) {
+  for (let i = first; i < line.length; i += 1) {
+    const code = line.charCodeAt(i);
+    if (code === openCode) stack.push(i);
+    else if (code === closeCode) {
       const opened = stack.pop();
       if (opened !== undefined) matches.set(opened, i);
     }
@@ -89,7 +94,7 @@ export interface ItemLink extends MdLink {
  */
 export function itemLink(line: string): ItemLink | undefined {
   const open = line.indexOf('[');
-  if (open === -1) return undefined;
+  if (open === -1 || line.lastIndexOf('](') <= open) return undefined;
   const parens = matchingPairs(line, '(', ')');
   let search = line.length;
   while (search > open) {
