@@ -8,7 +8,7 @@ import {
   feedFingerprint,
   renderFeed,
 } from '../feeds/render';
-import { conditionalResponse, json } from '../http/conditional';
+import { conditionalResponse, json, settledLastModified } from '../http/conditional';
 import { type CursorScope, cursorCodec } from '../http/cursor';
 import { BadRequest, NotFound } from '../http/errors';
 import { parseLimit, parseTimeZone } from '../http/params';
@@ -223,7 +223,7 @@ export function apiRoutes(deps: ApiDeps): (req: HttpRequest) => Promise<HttpResp
           description: `News events about ${topic.label}, newest first.`,
           key: `topic/${topic.slug}`,
           self: (f, cursor) => withQuery(links(req).topicFeed(topic.slug, f), { cursor }),
-          lastModified: new Date(topic.updated),
+          lastModified: settledLastModified(new Date(topic.updated), deps.now()),
           relatedUrl: anniversaryFeedUrl(links(req).base, format, topic.slug),
         },
       );
@@ -258,7 +258,8 @@ export function apiRoutes(deps: ApiDeps): (req: HttpRequest) => Promise<HttpResp
         body: JSON.stringify(eventJson(event, link, live)),
         contentType: 'application/json; charset=utf-8',
         // Related links depend on other events existing, which `updatedAt` does not track.
-        lastModified: event.related.length === 0 ? new Date(event.updatedAt) : undefined,
+        lastModified:
+          event.related.length === 0 ? settledLastModified(new Date(event.updatedAt), deps.now()) : undefined,
         cacheControl: feedCacheControl,
       });
     }),

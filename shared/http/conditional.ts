@@ -73,6 +73,18 @@ function validDate(date: Date | undefined): Date | undefined {
   return date !== undefined && Number.isFinite(date.getTime()) ? date : undefined;
 }
 
+/**
+ * `changedAt` as a Last-Modified to send at `now`, or none while it is less than a second old.
+ * Last-Modified has second precision, so a copy served in the same second as a change could carry the
+ * same date as one served after a second change in that second, and an If-Modified-Since revalidation of
+ * it would be a 304 for a changed representation. RFC 9110 §8.8.2.2 calls a Last-Modified strong only when
+ * it is at least a second older than the response; the ETag still validates in between.
+ */
+export function settledLastModified(changedAt: Date, now: Date): Date | undefined {
+  const at = changedAt.getTime();
+  return Number.isFinite(at) && now.getTime() - at >= 1_000 ? changedAt : undefined;
+}
+
 /** A JSON response; `headers` may override the content type. */
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): HttpResponse {
   return {

@@ -223,7 +223,13 @@ export class EventMerger {
     const pending = derivedWrites(before, merged, contentSame, at, journal);
     // Another merge of this event is applying its topic writes; ours must follow them.
     if (held && pending) return { kind: 'retry', busy: true };
-    const updatedAt = merged ? (contentSame ? before.updatedAt : at) : undefined;
+    // Stamped at this attempt, not when the batch began: merges of an event land in `rev` order, so their
+    // stamps (the event's Last-Modified) only move forward, even when an earlier batch lands later.
+    const updatedAt = merged
+      ? contentSame
+        ? before.updatedAt
+        : this.options.now().toISOString()
+      : undefined;
     const item: EventItem & Record<string, unknown> = {
       ...itemKeys.event(id),
       id,

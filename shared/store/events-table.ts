@@ -138,7 +138,7 @@ export class EventsTable implements IngestStore, ReadStore {
     this.now = options.now ?? (() => new Date());
     const retry = options.retry ?? defaultRetryPolicy;
     this.ledger = new ObjectLedger(client, tableName);
-    this.merger = new EventMerger(client, tableName, new TopicIndex(client, tableName, retry), {
+    this.merger = new EventMerger(client, tableName, new TopicIndex(client, tableName, retry, this.now), {
       now: this.now,
       retry,
       lockTimeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,

@@ -27,17 +27,12 @@ export interface DerivedMerge {
   pending: PendingWrites;
 }
 
-const latestOf = (merges: DerivedMerge[]) =>
-  merges
-    .map(({ pending }) => pending.at)
-    .sort()
-    .at(-1) ?? '';
-
 export class TopicIndex {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly retry: RetryPolicy,
+    private readonly now: () => Date,
   ) {}
 
   /**
@@ -66,9 +61,11 @@ export class TopicIndex {
       for (const slug of pending.touch) touched.add(slug);
       events += pending.events;
     }
-    const at = latestOf(merges);
     // Entries land before the counters move, so a feed never counts an entry it can't show.
     await this.writeEntries(merges);
+    // `updated` (the feed's Last-Modified) is stamped now, after the entries landed, not when the merge
+    // began: a batch that began earlier but lands later must still move it past what a reader was served.
+    const at = this.now().toISOString();
     const counters = [
       ...[...deltas].map(([slug, { delta, label }]) => ({
         add: () => this.count(slug, delta, at, label),
@@ -125,7 +122,7 @@ export class TopicIndex {
     for (const { pending } of merges)
       for (const slug of [...pending.add, ...pending.remove])
         topics.set(slug, topics.get(slug) ?? pending.labels[slug]);
-    const at = latestOf(merges);
+    const at = this.now().toISOString();
     await runPool([...topics], 8, async ([slug, label]) => {
       const events = await this.countPartition(topicPartition(slug));
       if (events === 0) {
@@ -168,17 +165,32 @@ export class TopicIndex {
   }
 
   private async count(slug: string, delta: number, at: string, label?: string): Promise<void> {
-    const { Attributes } = await this.client.send(
+    const { Attributes: old } = await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: itemKeys.topic(slug),
         // The first label seen for a slug stays, so `Zürich` is not renamed by a later `Zurich`.
         UpdateExpression: `SET updated = :at${label ? ', label = if_not_exists(label, :label)' : ''} ADD events :delta`,
         ExpressionAttributeValues: { ':at': at, ':delta': delta, ...(label ? { ':label': label } : {}) },
-        ReturnValues: 'UPDATED_NEW',
+        ReturnValues: 'ALL_OLD',
       }),
     );
-    if (delta <= 0 && Number(Attributes?.events ?? 0) <= 0) {
+    const previous = typeof old?.updated === 'string' ? old.updated : undefined;
+    if (previous !== undefined && previous > at) {
+      // An overlapping writer stamped later but landed first: put its time back (unless `updated` moved on
+      // since), so Last-Modified never goes backwards. The `ADD` needs no condition; only this does.
+      await conditionalWrite(
+        this.client,
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: itemKeys.topic(slug),
+          UpdateExpression: 'SET updated = :previous',
+          ConditionExpression: 'updated = :at',
+          ExpressionAttributeValues: { ':previous': previous, ':at': at },
+        }),
+      );
+    }
+    if (delta <= 0 && Number(old?.events ?? 0) + delta <= 0) {
       // Gone only while empty: an entry added meanwhile has already moved the count above zero.
       await conditionalWrite(
         this.client,

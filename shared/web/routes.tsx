@@ -8,7 +8,7 @@ import { InvalidMonthDay, parseMonthDay, storedMonthDaysFor, todayIn, yearsAgo }
 import type { Lang, StoredEvent } from '../domain/event';
 import { topicSlug } from '../domain/topics';
 import { type FeedFormat, feedContentTypes } from '../feeds/render';
-import { conditionalResponse } from '../http/conditional';
+import { conditionalResponse, settledLastModified } from '../http/conditional';
 import { type CursorScope, cursorCodec } from '../http/cursor';
 import { BadRequest, NotFound } from '../http/errors';
 import { parseLimit } from '../http/params';
@@ -408,7 +408,8 @@ function pageRoutes(deps: ApiDeps): PageRoute[] {
       {
         cacheControl: eventCacheControl,
         // As the JSON: related links depend on other events existing, which `updatedAt` does not track.
-        lastModified: found.related.length === 0 ? new Date(found.updatedAt) : undefined,
+        lastModified:
+          found.related.length === 0 ? settledLastModified(new Date(found.updatedAt), deps.now()) : undefined,
       },
     );
   });

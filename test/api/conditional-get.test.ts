@@ -3,15 +3,23 @@ import { describe, expect, it } from 'vitest';
 import type { NewsEvent } from '../../shared/domain/event';
 import { EventsTable } from '../../shared/store/events-table';
 import { fileContribution, makeEvent, steppingClock } from '../support/events';
-import { withFreshTable } from '../support/local-aws';
+import { type LocalDynamo, withFreshTable } from '../support/local-aws';
+import { pausingClient } from '../support/pausing-client';
 import { type InProcessApi, inProcessApi } from './support';
 
 let store: EventsTable;
 let api: InProcessApi;
 let today: Date;
+let dynamo: LocalDynamo;
+let table: string;
+/** The writers' clock: every store in a test reads this one, as Lambda environments read synced clocks. */
+let clock: () => Date;
 
 withFreshTable((engine, tableName) => {
-  store = new EventsTable(engine.doc, tableName, { now: steppingClock('2026-01-10T08:00:00.000Z') });
+  dynamo = engine;
+  table = tableName;
+  clock = steppingClock('2026-01-10T08:00:00.000Z');
+  store = new EventsTable(engine.doc, tableName, { now: clock });
   today = new Date('2026-05-01T12:00:00.000Z');
   api = inProcessApi(store, () => today);
 });
@@ -57,6 +65,65 @@ describe('Last-Modified on the topic feed', () => {
     // Assess
     expect(again.status).toBe(200);
     expect(again.body).not.toContain(older.id);
+  });
+
+  it('moves forward when a batch that began earlier lands later', async () => {
+    // Prepare: the first batch is paused after its claim, before its event lands, while a second batch runs
+    // to the end and a reader fetches the feed.
+    const { client, paused, resume } = pausingClient(dynamo.doc, (input) =>
+      String(input.Item?.PK).startsWith('EVENT#'),
+    );
+    const slowWriter = new EventsTable(client, table, { now: clock });
+    const slow = slowWriter.putEvents({ key: older.id, sequencer: '01' }, [
+      fileContribution(older.id, older),
+    ]);
+    await paused;
+    await put(newer);
+    const first = await api.get('/topics/harbor/feed.json');
+    const lastModified = first.headers['last-modified'] as string;
+    expect(first.body).not.toContain(older.id);
+
+    // Act
+    resume();
+    await slow;
+    const again = await api.get('/topics/harbor/feed.json', { 'if-modified-since': lastModified });
+
+    // Assess: the late batch's entry is news to the reader, and Last-Modified went forward, not back.
+    expect(again.status).toBe(200);
+    expect(again.body).toContain(older.id);
+    expect(Date.parse(again.headers['last-modified'] as string)).toBeGreaterThan(Date.parse(lastModified));
+  });
+
+  it('never goes back when an earlier stamp lands after a later one', async () => {
+    // Prepare: a writer whose clock reads behind (a stamp taken, then held up by retries) lands last.
+    await put(newer);
+    const before = (await store.getTopic('harbor'))?.updated;
+    const behind = new EventsTable(dynamo.doc, table, { now: steppingClock('2026-01-10T07:00:00.000Z') });
+
+    // Act
+    await behind.putEvents({ key: older.id, sequencer: '01' }, [fileContribution(older.id, older)]);
+
+    // Assess
+    const after = await store.getTopic('harbor');
+    expect(after?.events).toBe(2);
+    expect(after?.updated).toBe(before);
+  });
+
+  it('is not sent within the second of a change, so one date never stands for two versions', async () => {
+    // Prepare: the API's clock half a second after the topic's last change.
+    await put(older);
+    const changed = Date.parse((await store.getTopic('harbor'))?.updated ?? 'missing');
+    const sameSecond = inProcessApi(store, () => new Date(changed + 500));
+
+    // Act
+    const fresh = await sameSecond.get('/topics/harbor/feed.atom');
+    const settled = await api.get('/topics/harbor/feed.atom');
+
+    // Assess
+    expect(fresh.status).toBe(200);
+    expect(fresh.headers['last-modified']).toBeUndefined();
+    expect(fresh.headers.etag).toBe(settled.headers.etag);
+    expect(settled.headers['last-modified']).toBe(new Date(Math.floor(changed / 1000) * 1000).toUTCString());
   });
 
   it('still answers 304 while nothing changed', async () => {

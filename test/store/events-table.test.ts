@@ -71,7 +71,8 @@ describe('EventsTable', () => {
     expect(outcome).toEqual({ status: 'applied', eventIds: [siege.id] });
     const stored = await store.getEvent(siege.id);
     expect(stored).toMatchObject({ id: siege.id, title: siege.title, topics: ['Islamabad', 'Red Mosque'] });
-    expect(stored?.updatedAt).toBe('2026-11-25T12:00:00.000Z');
+    // Stamped when its merge was written: the clock's second reading (the first is the batch's start).
+    expect(stored?.updatedAt).toBe('2026-11-25T12:00:01.000Z');
     expect((await store.topicEvents('islamabad', { limit: 10 })).items.map((e) => e.id)).toEqual([siege.id]);
     expect((await store.allEvents({ limit: 10 })).items.map((e) => e.id)).toEqual([siege.id]);
     expect((await store.monthDayEvents(['07-09'], {}, { limit: 10 })).items.map((e) => e.id)).toEqual([
@@ -298,11 +299,18 @@ describe('EventsTable under concurrent writers (one Lambda per object)', () => {
       event: makeEvent(siege.id, { title: '', topics: [`Topic ${i}`, 'Shared'] }),
     }));
 
+    // The stepping clock moves a second per reading, and 13 racing writers read it hundreds of times: with
+    // the default lock timeout, a live writer's marker would look abandoned to the others in clock time.
+    const racing = new EventsTable(dynamo.doc, tableName, {
+      now: steppingClock(),
+      lockTimeoutMs: 86_400_000,
+    });
+
     // Act
     await Promise.all([
-      store.putEvents({ key: fileKey, sequencer: '01' }, [fileContribution(fileKey, siege)]),
+      racing.putEvents({ key: fileKey, sequencer: '01' }, [fileContribution(fileKey, siege)]),
       ...listings.map(({ key, event }) =>
-        store.putEvents({ key, sequencer: '01' }, [listingContribution(key, event)]),
+        racing.putEvents({ key, sequencer: '01' }, [listingContribution(key, event)]),
       ),
     ]);
 
