@@ -24,3 +24,8 @@ process.on('message', (message) => {
   if (message === 'close') stop();
 });
 process.on('disconnect', stop);
+
+// Ctrl-C in a terminal signals the whole process group, this child too. The parent then drains its queue,
+// which still needs this service, and sends 'close' when it is done; so the signal is the parent's to act
+// on. A parent that dies (even by SIGKILL) disconnects, and that stops this process.
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => {});
