@@ -68,8 +68,10 @@ function relayed() {
 }
 
 const relayBarrier = () => async (_context, next) => {
+  const sentBefore = sent;
   await next();
-  await relayed();
+  // A request that sent no event (a GET) need not wait for other requests' events.
+  if (sent !== sentBefore) await relayed();
 };
 
 const replacements = new Map([
