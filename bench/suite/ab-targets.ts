@@ -7,9 +7,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { localCredentials, localRegion } from '../../infra/local/services';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { localDynamoClients } from '../../infra/local/services';
 import { startLocalStack } from '../../infra/local/stack';
 import { monthDayPartition, topicPartition } from '../../shared/store/keys';
 import { tableSchema } from '../../shared/store/table-schema';
@@ -28,12 +27,7 @@ const { seed } = planFor([]);
 const generator = eventGenerator(eventPool(inputFiles(seed)), seed);
 const dataDir = mkdtempSync(join(tmpdir(), 'bench-ab-'));
 const stack = await startLocalStack(quietStackOptions(dataDir, false));
-const dynamo = new DynamoDBClient({
-  endpoint: stack.dynamoEndpoint,
-  region: localRegion,
-  credentials: localCredentials,
-});
-const client = DynamoDBDocumentClient.from(dynamo);
+const { client: dynamo, doc: client } = localDynamoClients(stack.dynamoEndpoint);
 await growStore(client, 'events', generator, { from: 0, to: events }, '2026-11-30T00:00:00.000Z');
 const s = new SubjectCounter(generator).countTo(events);
 const { monthDayIndex, partitionKey: PK } = tableSchema;

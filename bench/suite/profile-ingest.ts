@@ -4,7 +4,6 @@
 // around the ingest, so the profile shows where the handler process spends a file's time;
 // bench/suite/hot-spots.ts summarizes it. It also prints the CPU that dynalite's and s3rver's processes
 // spent per file; with STANDIN_CPU_PROFILE_DIR=<folder> set, they write their own profiles there on exit.
-import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
@@ -16,6 +15,7 @@ import { runPool } from '../../shared/upload/pool';
 import { corpusFiles, corpusSkipMessage, hasCorpus } from '../../test/support/corpus';
 import { startIngestRig } from '../../test/support/local-aws';
 import { deliverInBatches, s3Message } from '../../test/support/sqs';
+import { cpuSeconds } from './process-cpu';
 
 if (!hasCorpus) {
   console.error(corpusSkipMessage);
@@ -31,19 +31,10 @@ await runPool(files, 8, async (file, index) => {
   await rig.s3.client.send(new PutObjectCommand({ Bucket: rig.s3.bucket, Key: file.key, Body: body }));
   messages[index] = s3Message({ key: file.key, sequencer: (index + 1).toString(16), size: body.length });
 });
-/** CPU seconds used so far by each child process (the stand-ins: dynalite, s3rver), from /proc via ps. */
+/** CPU seconds used so far by each stand-in's process (its own process, not this one). */
+const standIns = { dynalite: rig.dynamo.service.pid, s3rver: rig.s3.service.pid };
 const childCpu = (): Map<string, number> =>
-  new Map(
-    execFileSync('ps', ['--ppid', String(process.pid), '-o', 'cputimes=,args='], { encoding: 'utf8' })
-      .trim()
-      .split('\n')
-      .filter((line) => line.includes('-process.mjs'))
-      .map((line) => {
-        const [seconds = '0', ...args] = line.trim().split(/\s+/);
-        const name = args.find((arg) => arg.endsWith('-process.mjs'))?.replace(/^.*\//, '') ?? '?';
-        return [name.replace('-process.mjs', ''), Number(seconds)];
-      }),
-  );
+  new Map(Object.entries(standIns).map(([name, pid]) => [name, cpuSeconds(pid)]));
 const childCpuBefore = childCpu();
 const session = new Session();
 session.connect();

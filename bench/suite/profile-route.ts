@@ -8,9 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { localCredentials, localRegion } from '../../infra/local/services';
+import { localDynamoClients } from '../../infra/local/services';
 import { startLocalStack } from '../../infra/local/stack';
 import { quietStackOptions } from '../../test/support/local-stack';
 import { eventGenerator } from './generate';
@@ -26,18 +24,8 @@ const { seed } = planFor([]);
 const generator = eventGenerator(eventPool(inputFiles(seed)), seed);
 const dataDir = mkdtempSync(join(tmpdir(), 'bench-profile-'));
 const stack = await startLocalStack(quietStackOptions(dataDir, false));
-const dynamo = new DynamoDBClient({
-  endpoint: stack.dynamoEndpoint,
-  region: localRegion,
-  credentials: localCredentials,
-});
-await growStore(
-  DynamoDBDocumentClient.from(dynamo),
-  'events',
-  generator,
-  { from: 0, to: events },
-  '2026-11-30T00:00:00.000Z',
-);
+const { client: dynamo, doc } = localDynamoClients(stack.dynamoEndpoint);
+await growStore(doc, 'events', generator, { from: 0, to: events }, '2026-11-30T00:00:00.000Z');
 const { hotTopic, hotMonthDay, coldTopic, coldMonthDay } = new SubjectCounter(generator).countTo(events);
 const url = path.startsWith('/')
   ? stack.baseUrl +

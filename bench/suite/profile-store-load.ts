@@ -3,44 +3,20 @@
 // in steps of 100,000) grows one store on dynalite on disk, as the stores step does, and prints per step
 // the rate, this process's and dynalite's CPU seconds, and the LevelDB size. The data dir is removed after,
 // also on Ctrl-C.
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ensureTable, localCredentials, localRegion, startDynalite } from '../../infra/local/services';
+import { ensureTable, localDynamoClients, startDynalite } from '../../infra/local/services';
 import { eventGenerator } from './generate';
 import { eventPool, inputFiles } from './inputs';
 import { planFor } from './modes';
+import { cpuSeconds } from './process-cpu';
 import { growStore } from './store-load';
 
 const [events = 1_000_000, step = 100_000] = process.argv.slice(2).map(Number);
 const TABLE = 'events';
 const LOADED_AT = '2026-11-30T00:00:00.000Z';
-
-/** CPU seconds (user + system, all threads) of a process, from /proc; NaN where there is no /proc. */
-function cpuSeconds(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return Number.NaN;
-  }
-}
-
-/** This process's children (dynalite is the one child here), from /proc. */
-function childPids(): number[] {
-  try {
-    return readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, 'utf8')
-      .trim()
-      .split(/\s+/)
-      .filter(Boolean)
-      .map(Number);
-  } catch {
-    return [];
-  }
-}
 
 function directoryMb(path: string): number {
   const bytes = readdirSync(path, { recursive: true, withFileTypes: true })
@@ -60,16 +36,10 @@ process.once('SIGINT', () => {
     process.exit(130);
   });
 });
-const raw = new DynamoDBClient({
-  endpoint: dynalite.endpoint,
-  region: localRegion,
-  credentials: localCredentials,
-});
-const client = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+const { client: raw, doc: client } = localDynamoClients(dynalite.endpoint);
 try {
   await ensureTable(raw, TABLE);
   const generator = eventGenerator(eventPool(inputFiles(plan.seed)), plan.seed);
-  const dynalitePid = childPids()[0] ?? -1;
   console.log('events\tstep s\tevents/s\tthis CPU s\tdynalite CPU s\tLevelDB MB\tRSS MB');
   let totalSeconds = 0;
   for (let from = 0; from < events; from += step) {
@@ -83,7 +53,7 @@ try {
         seconds.toFixed(0),
         ((to - from) / seconds).toFixed(0),
         ((own.user + own.system) / 1e6).toFixed(0),
-        cpuSeconds(dynalitePid).toFixed(0),
+        cpuSeconds(dynalite.pid).toFixed(0),
         directoryMb(join(dataDir, 'dynamodb')).toFixed(0),
         (process.memoryUsage().rss / 2 ** 20).toFixed(0),
       ].join('\t'),

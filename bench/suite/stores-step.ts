@@ -9,10 +9,9 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { runInNewContext } from 'node:vm';
 import { gzipSync } from 'node:zlib';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { localCredentials, localRegion } from '../../infra/local/services';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { localDynamoClients } from '../../infra/local/services';
 import { type LocalStack, startLocalStack } from '../../infra/local/stack';
 import { itemKeys, monthDayPartition, TOPICS_PARTITION, topicPartition } from '../../shared/store/keys';
 import { tableSchema } from '../../shared/store/table-schema';
@@ -183,12 +182,7 @@ export async function storesStep(plan: Plan): Promise<Figure[]> {
       process.exit(130);
     });
   });
-  const dynamo = new DynamoDBClient({
-    endpoint: stack.dynamoEndpoint,
-    region: localRegion,
-    credentials: localCredentials,
-  });
-  const client = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
+  const { client: dynamo, doc: client } = localDynamoClients(stack.dynamoEndpoint);
   // The API handler's own client: its requests and read units per HTTP request feed the cost table.
   const { clients } = await import('../../shared/aws/clients');
   let meter: Meter | undefined;

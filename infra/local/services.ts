@@ -7,20 +7,38 @@ import {
   CreateTableCommand,
   DeleteTableCommand,
   DescribeTableCommand,
-  type DynamoDBClient,
+  DynamoDBClient,
   type GlobalSecondaryIndexDescription,
   waitUntilTableExists,
   waitUntilTableNotExists,
 } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { tableSchema } from '../../shared/store/table-schema';
 
 /** s3rver accepts any well-formed signature; these are the credentials shown to users. */
 export const localCredentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 export const localRegion = 'us-east-1';
 
+/**
+ * Clients for a local dynalite: the local credentials and region, and a document client that drops
+ * undefined attributes, as the handlers' own (shared/aws/dynamo-client.ts) does.
+ */
+export function localDynamoClients(endpoint: string): {
+  client: DynamoDBClient;
+  doc: DynamoDBDocumentClient;
+} {
+  const client = new DynamoDBClient({ endpoint, region: localRegion, credentials: localCredentials });
+  return {
+    client,
+    doc: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
+  };
+}
+
 export interface RunningService {
   endpoint: string;
   port: number;
+  /** The stand-in's process (a child of this one). */
+  pid: number;
   close(): Promise<void>;
 }
 
@@ -53,6 +71,7 @@ async function forkService(
     child,
     endpoint: `http://127.0.0.1:${port}`,
     port,
+    pid: child.pid ?? -1,
     close: async () => {
       if (child.connected) child.send('close');
       await exited;

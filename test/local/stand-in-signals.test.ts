@@ -1,6 +1,5 @@
 // Ctrl-C reaches every process of `npm start`'s group. The stand-ins must outlive it until the stack has
 // drained its queue (which reads S3 and writes DynamoDB) and closes them, or that drain fails half-done.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,13 +11,14 @@ import { localCredentials, localRegion, startDynalite, startS3rver } from '../..
 const dataDir = mkdtempSync(join(tmpdir(), 'stand-in-signals-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-/** The pids of this process's children that run `script`. */
-function childPids(script: string): number[] {
-  return execFileSync('ps', ['--ppid', String(process.pid), '-o', 'pid=,args='], { encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .filter((line) => line.includes(script))
-    .map((line) => Number(line.trim().split(/\s+/)[0]));
+/** Whether a process with this pid is alive (signal 0 only checks). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 describe('the stand-ins on SIGINT and SIGTERM', () => {
@@ -29,8 +29,8 @@ describe('the stand-ins on SIGINT and SIGTERM', () => {
     const options = { region: localRegion, credentials: localCredentials };
     const dynamo = new DynamoDBClient({ ...options, endpoint: dynalite.endpoint });
     const s3 = new S3Client({ ...options, endpoint: s3rver.endpoint, forcePathStyle: true });
-    const pids = [...childPids('dynalite-process.mjs'), ...childPids('s3rver-process.mjs')];
-    expect(pids).toHaveLength(2);
+    const pids = [dynalite.pid, s3rver.pid];
+    expect(pids.map(alive)).toEqual([true, true]);
 
     // Act: what a terminal's Ctrl-C and a group-wide SIGTERM deliver.
     for (const pid of pids) process.kill(pid, 'SIGINT');
@@ -46,6 +46,6 @@ describe('the stand-ins on SIGINT and SIGTERM', () => {
     // Assess
     expect(tables.TableNames).toEqual([]);
     expect(put.ETag).toBeDefined();
-    expect(childPids('-process.mjs')).toEqual([]);
+    expect(pids.map(alive)).toEqual([false, false]);
   });
 });

@@ -2,14 +2,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import {
   ensureTable,
   localCredentials,
+  localDynamoClients,
   localRegion,
   type RunningService,
   type S3rverService,
@@ -35,12 +36,7 @@ let tableCounter = 0;
 
 export async function startLocalDynamo(): Promise<LocalDynamo> {
   const service = await startDynalite();
-  const client = new DynamoDBClient({
-    endpoint: service.endpoint,
-    region: localRegion,
-    credentials: localCredentials,
-  });
-  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  const { client, doc } = localDynamoClients(service.endpoint);
   return {
     service,
     client,
