@@ -1,11 +1,12 @@
 // Operator routes (IAM-authorized in AWS): rejections one bounded page at a time, filtered by reason and key prefix.
-import * as z from 'zod';
+
 import { json } from '../http/conditional';
 import { BadRequest } from '../http/errors';
 import { parseLimit } from '../http/params';
 import type { HttpRequest } from '../http/request';
 import { type RouteDefinition, route } from '../http/router';
 import type { RejectionFilter, RejectionPage } from '../store/rejection-queries';
+import * as z from '../zod';
 
 export interface OperatorDeps {
   rejections: {
@@ -19,7 +20,7 @@ export const rejectionLimit = { default: 100, max: 500 };
 const REASON = /^[a-z][a-z0-9-]{0,39}$/;
 /** S3 keys are at most 1,024 bytes. */
 const MAX_PREFIX_BYTES = 1_024;
-const cursorSchema = z.object({ k: z.string().min(1).max(MAX_PREFIX_BYTES) });
+const cursorSchema = z.object({ k: z.string().check(z.minLength(1), z.maxLength(MAX_PREFIX_BYTES)) });
 
 /**
  * The cursor is the last key returned, base64url'd. Admin routes are IAM-only, and a forged cursor can only start a

@@ -1,11 +1,12 @@
 // POST /reprocess (an admin route, IAM-authorized in AWS): re-queues the object under a key, or one bounded page
 // of the objects under a prefix, so that the ingest parses them again. Returns the keys and a cursor for the rest.
-import * as z from 'zod';
+
 import { json } from '../http/conditional';
 import { BadRequest, NotFound, NotImplemented } from '../http/errors';
 import type { HttpRequest } from '../http/request';
 import { type RouteDefinition, route } from '../http/router';
 import { NoSuchObject, type ReprocessDeps, reprocess } from '../ingest/reprocess';
+import * as z from '../zod';
 
 export interface ReprocessRouteDeps extends Omit<ReprocessDeps, 'requeue'> {
   /** A fresh sender per request; absent where no ingest queue is configured (the route answers 501). */
@@ -20,22 +21,22 @@ export const reprocessLimit = { default: 500, max: 1_000 };
 const MAX_BODY_BYTES = 4_096;
 const S3_KEY_BYTES = 1_024;
 
-const keyText = z
-  .string()
-  .min(1)
-  .refine((value) => Buffer.byteLength(value) <= S3_KEY_BYTES, `must be at most ${S3_KEY_BYTES} bytes`);
+const keyText = z.string().check(
+  z.minLength(1),
+  z.refine((value) => Buffer.byteLength(value) <= S3_KEY_BYTES, `must be at most ${S3_KEY_BYTES} bytes`),
+);
 const bodySchema = z.union([
   z.strictObject({ key: keyText }),
   z.strictObject({
     prefix: keyText,
-    limit: z.number().int().min(1).max(reprocessLimit.max).optional(),
-    cursor: z.string().min(1).max(4_000).optional(),
+    limit: z.optional(z.number().check(z.int(), z.gte(1), z.lte(reprocessLimit.max))),
+    cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(4_000))),
   }),
 ]);
 type ReprocessBody = z.infer<typeof bodySchema>;
 
 // The cursor is the last key re-queued, bound to its prefix so that it cannot move a listing elsewhere.
-const cursorSchema = z.object({ p: z.string(), a: z.string().min(1) });
+const cursorSchema = z.object({ p: z.string(), a: z.string().check(z.minLength(1)) });
 const encodeCursor = (prefix: string, after: string) =>
   Buffer.from(JSON.stringify({ p: prefix, a: after }), 'utf8').toString('base64url');
 

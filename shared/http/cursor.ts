@@ -2,7 +2,7 @@
 // A cursor only decodes for the exact query (route, partition, every filter) that issued it; anything else,
 // tampered or hand-made, is a BadRequest on `cursor`. The position is readable base64url, not secret.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../zod';
 import { BadRequest } from './errors';
 
 /** Everything that identifies one listing: the route and each filter that shapes it (undefined: absent). */
@@ -21,9 +21,8 @@ export interface CursorCodec {
 const maxCursorLength = 2048;
 const macBytes = 16;
 const shape = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]{22})$/;
-const positionSchema = z
-  .record(z.string().min(1), z.string().min(1))
-  .refine((key) => Object.keys(key).length > 0);
+const nonEmpty = z.string().check(z.minLength(1));
+const positionSchema = z.record(nonEmpty, nonEmpty).check(z.refine((key) => Object.keys(key).length > 0));
 
 /** A stable spelling of the scope: keys sorted, absent filters dropped. */
 function canonicalScope(scope: CursorScope): string {

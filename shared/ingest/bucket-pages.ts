@@ -7,7 +7,7 @@ import {
   type S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
-import * as z from 'zod';
+import * as z from '../zod';
 import type { ListedObject, Page } from './reconcile';
 
 export interface BucketPagesOptions {
@@ -21,7 +21,10 @@ export interface BucketPagesOptions {
 
 // A position is the prefix being listed and the last key returned: ListObjectsV2's StartAfter takes any key, is
 // documented to be stable, and (unlike a ContinuationToken) means the same thing in a later invocation.
-const positionSchema = z.object({ p: z.number().int().nonnegative(), a: z.string().min(1).optional() });
+const positionSchema = z.object({
+  p: z.number().check(z.int(), z.nonnegative()),
+  a: z.optional(z.string().check(z.minLength(1))),
+});
 type Position = z.infer<typeof positionSchema>;
 
 export class InvalidListingPosition extends Error {

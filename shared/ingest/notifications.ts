@@ -1,27 +1,30 @@
 // Reads S3 event notifications out of SQS message bodies, in the shape AWS delivers for S3 → SQS.
-import * as z from 'zod';
+
 import { normalizeSequencer, SEQUENCER_WIDTH } from '../domain/sequencer';
+import * as z from '../zod';
 
 const s3RecordSchema = z.object({
   eventName: z.string(),
-  eventTime: z.string().optional(),
+  eventTime: z.optional(z.string()),
   s3: z.object({
-    bucket: z.object({ name: z.string().min(1) }),
+    bucket: z.object({ name: z.string().check(z.minLength(1)) }),
     object: z.object({
-      key: z.string().min(1),
-      size: z.number().int().nonnegative().optional(),
-      eTag: z.string().optional(),
-      versionId: z.string().optional(),
+      key: z.string().check(z.minLength(1)),
+      size: z.optional(z.number().check(z.int(), z.nonnegative())),
+      eTag: z.optional(z.string()),
+      versionId: z.optional(z.string()),
       sequencer: z
         .string()
-        .regex(/^[0-9A-Fa-f]+$/, 'sequencer must be hex')
-        .max(SEQUENCER_WIDTH, `sequencer must be at most ${SEQUENCER_WIDTH} hex digits`),
+        .check(
+          z.regex(/^[0-9A-Fa-f]+$/, 'sequencer must be hex'),
+          z.maxLength(SEQUENCER_WIDTH, `sequencer must be at most ${SEQUENCER_WIDTH} hex digits`),
+        ),
     }),
   }),
 });
 
 const notificationSchema = z.union([
-  z.object({ Event: z.literal('s3:TestEvent') }).loose(),
+  z.looseObject({ Event: z.literal('s3:TestEvent') }),
   z.object({ Records: z.array(s3RecordSchema) }),
 ]);
 

@@ -2,9 +2,9 @@
 // re-queued to the ingest queue, paused before Lambda's time runs out and continued by a new invocation.
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import { EventsTable } from '../store/events-table';
 import { manifestWritesComplete, objectManifestPages } from '../store/object-manifests';
+import * as z from '../zod';
 import { bucketPages, objectExists } from './bucket-pages';
 import { type ReconcileReport, reconcile } from './reconcile';
 import type { Requeue } from './requeue';
@@ -13,15 +13,16 @@ import type { Requeue } from './requeue';
  * What an invocation receives: nothing (the schedule, `aws lambda invoke` by hand) starts a run; a continuation
  * carries where to resume, its hop and the run's id. Unknown fields (the scheduler's own) are ignored.
  */
-export const reconcileEventSchema = z
-  .object({
-    resumeFrom: z
-      .object({ pass: z.enum(['objects', 'manifests']), after: z.string().max(8_192).optional() })
-      .optional(),
-    hop: z.number().int().nonnegative().default(0),
-    runId: z.string().min(1).max(200).optional(),
-  })
-  .loose();
+export const reconcileEventSchema = z.looseObject({
+  resumeFrom: z.optional(
+    z.object({
+      pass: z.enum(['objects', 'manifests']),
+      after: z.optional(z.string().check(z.maxLength(8_192))),
+    }),
+  ),
+  hop: z._default(z.number().check(z.int(), z.nonnegative()), 0),
+  runId: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+});
 export type ReconcileEvent = z.input<typeof reconcileEventSchema>;
 
 /** Time kept back when deciding whether to start another page: a page (1,000 keys) takes seconds, not minutes. */

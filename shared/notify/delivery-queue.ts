@@ -1,12 +1,12 @@
 // The webhook delivery queue's message and port: SQS (with its DLQ) in AWS, the local queue locally.
 import { createHash } from 'node:crypto';
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import * as z from 'zod';
+import * as z from '../zod';
 
 export const deliveryMessageSchema = z.object({
   subscriptionId: z.string(),
   /** The delivery day, `YYYY-MM-DD`. */
-  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  day: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/)),
   /** Standard Webhooks `webhook-id`: the same for every attempt, so receivers can deduplicate. */
   webhookId: z.string(),
   /** The JSON body to POST, exactly as it is signed. */

@@ -1,8 +1,8 @@
 // Hand-written events: YAML front matter (`---` … `---`) + Markdown body, validated by a zod schema; never runs code.
 import matter from 'gray-matter';
-import * as z from 'zod';
 import type { Lang, NewsEvent, ParseResult } from '../domain/event';
 import { uniqueTopics } from '../domain/topics';
+import * as z from '../zod';
 import { readDateText } from './dates';
 import { keyIsZh, looksChinese } from './lang';
 import { eventId, idFromCanonicalKey, slugifyTitle } from './slug';
@@ -31,45 +31,52 @@ const SAFE_ENGINES = Object.fromEntries(
   ]),
 );
 
-const httpUrlString = z.string().refine((value) => httpUrl(value) !== undefined, {
-  message: 'must be an absolute http(s) URL',
-});
+const httpUrlString = z
+  .string()
+  .check(z.refine((value) => httpUrl(value) !== undefined, { message: 'must be an absolute http(s) URL' }));
 
 const slugPattern = /^(?:[a-z0-9]|\p{Script=Han})+(?:-(?:[a-z0-9]|\p{Script=Han})+)*$/u;
 
-const calendarDate = z.union([z.string(), z.date()]).transform((value, ctx) => {
-  const text =
-    value instanceof Date ? (Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString()) : value;
-  const read = readDateText(text.trim().slice(0, 10));
-  if (read?.ok) return read.date;
-  ctx.addIssue({
-    code: 'custom',
-    message: `"${text}" is not a calendar date (YYYY-MM-DD)`,
-    params: { reason: 'invalid-date' },
-  });
-  return z.NEVER;
-});
+const calendarDate = z.pipe(
+  z.union([z.string(), z.date()]),
+  z.transform((value, ctx) => {
+    const text =
+      value instanceof Date ? (Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString()) : value;
+    const read = readDateText(text.trim().slice(0, 10));
+    if (read?.ok) return read.date;
+    // zod/mini's transform context is the parse payload itself (no addIssue helper).
+    ctx.issues.push({
+      code: 'custom',
+      message: `"${text}" is not a calendar date (YYYY-MM-DD)`,
+      params: { reason: 'invalid-date' },
+      input: value,
+    });
+    return z.NEVER;
+  }),
+);
 
 /** Front matter of a hand-written event file (documented in docs/front-matter.md). Unknown keys are ignored. */
 export const frontMatterSchema = z.object({
-  title: z.union([z.string(), z.number()]).transform(String).pipe(z.string().trim().min(1, 'title is empty')),
+  title: z.pipe(
+    z.pipe(z.union([z.string(), z.number()]), z.transform(String)),
+    z.string().check(z.trim(), z.minLength(1, 'title is empty')),
+  ),
   /** `2007-07-09`, quoted or not (YAML turns an unquoted date into a Date). */
   date: calendarDate,
   /** A list of labels, or one comma-separated string. */
-  topics: z.union([z.array(z.string()), z.string()]).optional(),
+  topics: z.optional(z.union([z.array(z.string()), z.string()])),
   /** `{ name, url }` objects or bare URLs; http(s) only. */
-  sources: z
-    .array(z.union([httpUrlString, z.object({ name: z.string().optional(), url: httpUrlString })]))
-    .optional(),
+  sources: z.optional(
+    z.array(z.union([httpUrlString, z.object({ name: z.optional(z.string()), url: httpUrlString })])),
+  ),
   /** Lower-case ASCII letters, digits and `-`, or Han characters; without it the slug comes from the title. */
-  slug: z
-    .string()
-    .regex(slugPattern, 'slug must be lower-case a-z, 0-9 and "-", or Han characters')
-    .optional(),
-  lang: z.enum(['en', 'zh']).optional(),
-  images: z
-    .array(z.union([httpUrlString, z.object({ url: httpUrlString, caption: z.string().optional() })]))
-    .optional(),
+  slug: z.optional(
+    z.string().check(z.regex(slugPattern, 'slug must be lower-case a-z, 0-9 and "-", or Han characters')),
+  ),
+  lang: z.optional(z.enum(['en', 'zh'])),
+  images: z.optional(
+    z.array(z.union([httpUrlString, z.object({ url: httpUrlString, caption: z.optional(z.string()) })])),
+  ),
 });
 
 export type FrontMatter = z.output<typeof frontMatterSchema>;
@@ -92,7 +99,7 @@ function rawDateLine(block: string): string | undefined {
   return match?.[1];
 }
 
-function summarize(error: z.ZodError): string {
+function summarize(error: z.core.$ZodError): string {
   return error.issues
     .slice(0, 5)
     .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`)

@@ -3,8 +3,9 @@
 // so an on-this-day list of all topics is one index Query instead of a Query and a BatchGetItem of the
 // whole events. Topic entries don't carry it: on all four entries of a 3-topic file it cost 4 more write
 // units at the median, above the budget (docs/table-design.md).
-import * as z from 'zod';
+
 import type { NewsEvent } from '../domain/event';
+import * as z from '../zod';
 import { splitSortKey } from './sort-key';
 import { tableSchema } from './table-schema';
 

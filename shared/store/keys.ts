@@ -1,8 +1,8 @@
 // Item keys and codecs: the only place that spells key formats (the sort key itself in sort-key.ts, re-exported
 // here); items are read back through zod, not casts.
 import { gunzipSync, gzipSync } from 'node:zlib';
-import * as z from 'zod';
 import type { ContributionKind, Lang, NewsEvent, StoredEvent } from '../domain/event';
+import * as z from '../zod';
 import { BRIEF_ATTRIBUTE, briefText } from './event-brief';
 import { sortKeyOf } from './sort-key';
 import { tableSchema } from './table-schema';
@@ -96,9 +96,9 @@ const newsEventObject = z.object({
   date: z.string(),
   slug: z.string(),
   title: z.string(),
-  description: z.string().optional(),
+  description: z.optional(z.string()),
   sources: z.array(z.object({ name: z.string(), url: z.string() })),
-  images: z.array(z.object({ url: z.string(), caption: z.string().optional() })),
+  images: z.array(z.object({ url: z.string(), caption: z.optional(z.string()) })),
   related: z.array(
     z.object({ id: z.string(), title: z.string(), date: z.string(), topics: z.array(z.string()) }),
   ),
@@ -106,8 +106,8 @@ const newsEventObject = z.object({
   lang: z.enum(['en', 'zh']),
 });
 
-const newsEventSchema: z.ZodType<NewsEvent> = newsEventObject;
-const storedEventSchema: z.ZodType<StoredEvent> = newsEventObject.extend({ updatedAt: z.string() });
+const newsEventSchema: z.ZodMiniType<NewsEvent> = newsEventObject;
+const storedEventSchema: z.ZodMiniType<StoredEvent> = z.extend(newsEventObject, { updatedAt: z.string() });
 
 const entrySchema = z.object({ doc: z.instanceof(Uint8Array) });
 
@@ -126,8 +126,8 @@ const contributionKinds = [
 /** What one object says about an event at one sequencer; without `event`, a withdrawal (a tombstone). */
 const contributionEntrySchema = z.object({
   seq: z.string(),
-  kind: z.enum(contributionKinds).optional(),
-  event: newsEventSchema.optional(),
+  kind: z.optional(z.enum(contributionKinds)),
+  event: z.optional(newsEventSchema),
 });
 export type ContributionEntry = z.infer<typeof contributionEntrySchema>;
 
@@ -136,15 +136,15 @@ const pendingSchema = z.object({
   /** Identifies this marker, so only the merge that applied it clears it. */
   token: z.string(),
   /** Cleared with its batch: the marker is settled once the batch's journal item (`token`) is gone. */
-  journal: z.boolean().optional(),
+  journal: z.optional(z.boolean()),
   add: z.array(z.string()),
   remove: z.array(z.string()),
   /** Topics the event stays in while its content changed: their entries are rewritten, `updated` moves. */
   touch: z.array(z.string()),
   /** The event's entry in the all-events listing of a language: rewritten (`put`) or withdrawn. */
-  listing: z.object({ put: z.enum(LANGS).optional(), remove: z.enum(LANGS).optional() }).optional(),
+  listing: z.optional(z.object({ put: z.optional(z.enum(LANGS)), remove: z.optional(z.enum(LANGS)) })),
   /** Change of the live-event total: 1 (appeared), -1 (gone) or 0. */
-  events: z.number().int(),
+  events: z.number().check(z.int()),
   /** Labels of added topics: the first label seen for a slug names the topic. */
   labels: z.record(z.string(), z.string()),
   at: z.string(),
@@ -154,13 +154,13 @@ export type PendingWrites = z.infer<typeof pendingSchema>;
 export const eventItemSchema = z.object({
   id: z.string(),
   date: z.string(),
-  rev: z.number().int().nonnegative(),
+  rev: z.number().check(z.int(), z.nonnegative()),
   /** Contributions by object key. */
   src: z.record(z.string(), contributionEntrySchema),
   /** Topic slugs the event is listed under now. */
   topics: z.array(z.string()),
-  updatedAt: z.string().optional(),
-  pending: pendingSchema.optional(),
+  updatedAt: z.optional(z.string()),
+  pending: z.optional(pendingSchema),
 });
 export type EventItem = z.infer<typeof eventItemSchema>;
 
@@ -186,11 +186,11 @@ export const objectItemSchema = z.object({
   key: z.string(),
   seq: z.string(),
   state: z.enum(objectStateNames),
-  eventIds: z.array(z.string()).default([]),
+  eventIds: z._default(z.array(z.string()), []),
   /** Events earlier versions contributed that may still need withdrawing (cleared once done). */
-  pendingIds: z.array(z.string()).default([]),
-  eTag: z.string().optional(),
-  versionId: z.string().optional(),
+  pendingIds: z._default(z.array(z.string()), []),
+  eTag: z.optional(z.string()),
+  versionId: z.optional(z.string()),
   at: z.string(),
 });
 export type ObjectItem = z.infer<typeof objectItemSchema>;

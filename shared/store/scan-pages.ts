@@ -2,7 +2,7 @@
 // over the object manifests, and the local stack's start after an unclean stop (merge markers left behind).
 // Never on a request path: a Scan reads the whole table, filtered or not.
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '../zod';
 
 /** A Scan position on this table: its two string key attributes (a GSI-less Scan's LastEvaluatedKey). */
 const scanKeySchema = z.record(z.string(), z.string());

@@ -1,7 +1,8 @@
 // Item keys and codecs of subscriptions, delivery markers and rate-limit windows: their own prefixes in the
 // events table (docs/table-design.md, "Subscriptions and deliveries"). Items are read back through zod.
-import * as z from 'zod';
+
 import { tableSchema } from '../store/table-schema';
+import * as z from '../zod';
 
 const { partitionKey: PK, sortKey: SK } = tableSchema;
 
@@ -55,13 +56,13 @@ export const subscriptionItemSchema = z.object({
   protocol: z.enum(['webhook', 'email', 'https', 'sqs']),
   endpoint: z.string(),
   topics: z.array(z.string()),
-  tz: z.string().optional(),
+  tz: z.optional(z.string()),
   /** SHA-256 of the bearer token, base64url: the token itself is never stored. */
   tokenHash: z.string(),
   /** The webhook secret, sealed for the delivery function only (shared/subscriptions/secrets.ts). */
-  sealedSecret: z.string().optional(),
+  sealedSecret: z.optional(z.string()),
   /** The SNS subscription, for the SNS protocols. */
-  snsSubscriptionArn: z.string().optional(),
+  snsSubscriptionArn: z.optional(z.string()),
   createdAt: z.string(),
 });
 
@@ -86,11 +87,11 @@ export const markerItemSchema = z.object({
   SK: z.string(),
   state: z.enum(markerStates),
   claimedAt: z.string(),
-  attempts: z.number().optional(),
-  lastStatus: z.number().optional(),
-  lastError: z.string().optional(),
-  messageId: z.string().optional(),
-  doneAt: z.string().optional(),
+  attempts: z.optional(z.number()),
+  lastStatus: z.optional(z.number()),
+  lastError: z.optional(z.string()),
+  messageId: z.optional(z.string()),
+  doneAt: z.optional(z.string()),
 });
 
 export type MarkerItem = z.infer<typeof markerItemSchema>;
