@@ -6,7 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
-import { PROJECT_BUNDLING, PROJECT_RUNTIME } from '../../infra/constructs/project-function';
+import {
+  PROJECT_BUNDLE_ALIASES,
+  PROJECT_BUNDLING,
+  PROJECT_RUNTIME,
+} from '../../infra/constructs/project-function';
 import { repoRoot } from '../../infra/stacks/config';
 import { newSealingKeyPair } from '../../shared/subscriptions/secrets';
 import { type Figure, pairedFigure } from './figures';
@@ -60,6 +64,8 @@ export async function bundleFunction(
     sourcesContent: PROJECT_BUNDLING.sourcesContent,
     mainFields: PROJECT_BUNDLING.mainFields,
     banner: { js: PROJECT_BUNDLING.banner },
+    // PROJECT_BUNDLING passes these to the CDK's esbuild as `esbuildArgs`; relative to absWorkingDir here.
+    alias: PROJECT_BUNDLE_ALIASES,
     metafile: true,
     logLevel: 'error',
   });

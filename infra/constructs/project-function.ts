@@ -19,6 +19,15 @@ import type { TablePartitionAccess } from './table-access';
  */
 export const PROJECT_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
+/**
+ * Modules the bundles replace (esbuild `alias`; paths relative to the project root, where the CDK runs esbuild).
+ * The SDK clients' default credential chain becomes the environment credentials Lambda sets: the rest of the
+ * chain never answers in Lambda and costs each bundle ~110 KB (shared/aws/lambda-credentials.ts says why).
+ */
+export const PROJECT_BUNDLE_ALIASES = {
+  '@aws-sdk/credential-provider-node': './shared/aws/lambda-credentials.ts',
+} as const;
+
 /** How every function is bundled; bench/suite/cold-start-step.ts builds the same bundles to measure them. */
 export const PROJECT_BUNDLING = {
   format: nodejs.OutputFormat.ESM,
@@ -30,6 +39,10 @@ export const PROJECT_BUNDLING = {
   // CommonJS dependencies bundled into an ES module still call require() for Node built-ins.
   banner:
     "import { createRequire as __projectCreateRequire } from 'node:module'; const require = __projectCreateRequire(import.meta.url);",
+  // The CDK passes one `--alias:<module>=<path>` argument per entry.
+  esbuildArgs: {
+    '--alias': Object.entries(PROJECT_BUNDLE_ALIASES).map(([module, path]) => `${module}=${path}`),
+  },
 } satisfies nodejs.BundlingOptions;
 
 export interface ProjectFunctionProps {
