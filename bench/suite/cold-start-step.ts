@@ -23,7 +23,7 @@ const sealingKeys = newSealingKeyPair();
  * What the handlers' config needs at init (as the stacks set it, webhook sealing keys included, so the
  * keys are parsed at init as in AWS); nothing here reaches AWS.
  */
-const functionEnv = {
+export const functionEnv = {
   TABLE_NAME: 'bench-events',
   PUBLIC_BASE_URL: 'https://feeds.example.com',
   DELIVERY_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/bench-deliveries',
