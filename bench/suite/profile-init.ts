@@ -1,10 +1,10 @@
 // Profiling aid for the init target: where a function's module init goes, by package.
 // `npx tsx bench/suite/profile-init.ts <function> [--runs=5] [--top=25]` bundles functions/<function>/handler.ts
-// as the cold-start step does, imports it in `runs` fresh `node --enable-source-maps --cpu-prof` processes
+// as the cold-start step does, imports it in `runs` fresh `node --cpu-prof` processes
 // (the step's environment), and prints the mean milliseconds per package. A sample counts for the package of
 // the nearest frame on its stack that the bundle's source map places in a file (Node built-ins it calls
 // included); samples with no such frame are named by V8's or Node's own function (`compileSourceTextModule`
-// is V8 compiling the bundle, `(garbage collector)`, `lineLengths` is --enable-source-maps), and bundle frames
+// is V8 compiling the bundle, `(garbage collector)`), and bundle frames
 // the map does not cover are esbuild's wrappers, whose self time is mostly V8 compiling the module bodies they
 // run lazily. The profiler itself slows the process: compare shares, not these milliseconds with the step's.
 import { spawnSync } from 'node:child_process';
@@ -84,7 +84,7 @@ try {
     const script = `await import(${JSON.stringify(pathToFileURL(bundle).href)});`;
     const child = spawnSync(
       process.execPath,
-      ['--enable-source-maps', '--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', profileDir],
+      ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', profileDir],
       { input: script, env: { PATH: process.env.PATH, ...functionEnv }, encoding: 'utf8' },
     );
     if (child.status !== 0) throw new Error(`import of ${bundle} failed: ${child.stderr}`);

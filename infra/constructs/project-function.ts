@@ -28,6 +28,13 @@ export const PROJECT_BUNDLE_ALIASES = {
   '@aws-sdk/credential-provider-node': './shared/aws/lambda-credentials.ts',
 } as const;
 
+/**
+ * Injected into every bundle (esbuild `inject`, relative to the project root): stack traces mapped to the
+ * TypeScript sources through the bundle's source map, read when a stack is first formatted instead of at
+ * every cold start as `--enable-source-maps` does (shared/aws/lambda-stack-traces.ts).
+ */
+export const PROJECT_BUNDLE_INJECT = ['./shared/aws/lambda-stack-traces.ts'];
+
 /** How every function is bundled; bench/suite/cold-start-step.ts builds the same bundles to measure them. */
 export const PROJECT_BUNDLING = {
   format: nodejs.OutputFormat.ESM,
@@ -39,6 +46,7 @@ export const PROJECT_BUNDLING = {
   // CommonJS dependencies bundled into an ES module still call require() for Node built-ins.
   banner:
     "import { createRequire as __projectCreateRequire } from 'node:module'; const require = __projectCreateRequire(import.meta.url);",
+  inject: PROJECT_BUNDLE_INJECT,
   // The CDK passes one `--alias:<module>=<path>` argument per entry.
   esbuildArgs: {
     '--alias': Object.entries(PROJECT_BUNDLE_ALIASES).map(([module, path]) => `${module}=${path}`),
@@ -81,7 +89,9 @@ const TABLE_WRITE_ACTIONS = [
 /**
  * NodejsFunction with the project's defaults:
  * - Node.js 24 on arm64 (cheaper per GB-second than x86_64, and the handlers have no native modules).
- * - esbuild, minified ESM with source maps (`--enable-source-maps` makes stack traces point at TypeScript).
+ * - esbuild, minified ESM with source maps; stack traces point at TypeScript through the injected
+ *   shared/aws/lambda-stack-traces.ts, which reads the map only when a stack is formatted (no
+ *   `NODE_OPTIONS=--enable-source-maps`, which parses it at every cold start).
  * - The AWS SDK v3 is bundled, not taken from the runtime: the deployed SDK is then exactly the version in
  *   package-lock.json that the unit tests ran against, it cannot change under us when Lambda updates the
  *   runtime's copy, and tree-shaken, minified clients cost less cold start than loading the runtime's full
@@ -117,7 +127,6 @@ export class ProjectFunction extends nodejs.NodejsFunction {
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_LOG_LEVEL: props.logLevel,
         LOG_LEVEL: props.logLevel,
-        NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
       bundling: PROJECT_BUNDLING,

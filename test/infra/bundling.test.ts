@@ -1,13 +1,17 @@
 // The functions' bundles as the stack builds them (PROJECT_BUNDLING): the SDK's credential chain is replaced by
-// the environment credentials Lambda sets, and nothing of the rest of the chain is left in a bundle.
+// the environment credentials Lambda sets, nothing of the rest of the chain is left in a bundle, and stack
+// traces point at the TypeScript sources without `--enable-source-maps`.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { pathToFileURL } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bundleFunction } from '../../bench/suite/cold-start-step';
 import { PROJECT_BUNDLE_ALIASES, PROJECT_BUNDLING } from '../../infra/constructs/project-function';
 import { repoRoot } from '../../infra/stacks/config';
 import { defaultProvider } from '../../shared/aws/lambda-credentials';
+import { bundleStackFormatter } from '../../shared/aws/lambda-stack-traces';
 
 describe('the Lambda credential provider', () => {
   afterEach(() => {
@@ -63,5 +67,60 @@ describe('a function bundle', () => {
       inputs.filter((input) => /credential-provider-(?!env)|nested-clients|token-providers/.test(input)),
     ).toEqual([]);
     expect(bytes).toBeLessThan(1024 * 1024);
+  });
+
+  describe('stack traces', () => {
+    const bundle = join(outDir, 'throwing', 'index.mjs');
+    /** Imports the bundle in a fresh node, runs `before` (a statement), then prints the stack of a failure. */
+    const stackFrom = (flags: string[], before = '') => {
+      const script = `import { rmSync } from 'node:fs'; const m = await import(${JSON.stringify(pathToFileURL(bundle).href)}); ${before} process.stdout.write(m.stackOfFailure());`;
+      const run = spawnSync(process.execPath, [...flags, '--input-type=module', '-e', script], {
+        encoding: 'utf8',
+      });
+      expect(run.status, run.stderr).toBe(0);
+      return run.stdout;
+    };
+    beforeAll(async () => {
+      await bundleFunction(join(repoRoot, 'test', 'infra', 'fixtures', 'throwing-entry.ts'), bundle);
+    });
+
+    it('point at the TypeScript sources, exactly as with --enable-source-maps', () => {
+      // Act
+      const lazy = stackFrom([]);
+      // Assess
+      expect(lazy).toMatch(
+        /^MalformedNotificationError: message body is not JSON\n {4}at parseNotificationBody \(.*\/shared\/ingest\/notifications\.ts:\d+:\d+\)/,
+      );
+      expect(lazy).toBe(stackFrom(['--enable-source-maps']));
+    });
+
+    it('read the source map when a stack is first formatted, not at import', () => {
+      // Act: the map is gone before the first stack is formatted
+      const stack = stackFrom([], `rmSync(${JSON.stringify(`${bundle}.map`)});`);
+      // Assess: frames as V8 wrote them, in the bundle
+      expect(stack).toMatch(
+        /^MalformedNotificationError: message body is not JSON\n {4}at \S+ \(file:.*index\.mjs:\d+:\d+\)/,
+      );
+    });
+  });
+});
+
+describe('the bundle stack formatter', () => {
+  it('leaves frames as V8 wrote them when the bundle has no source map', () => {
+    // Prepare
+    const format = bundleStackFormatter('file:///var/task/index.mjs', () => {
+      throw new Error('ENOENT');
+    });
+    const site = {
+      getFileName: () => 'file:///var/task/index.mjs',
+      getLineNumber: () => 1,
+      getColumnNumber: () => 42,
+      isAsync: () => false,
+      toString: () => 'h (file:///var/task/index.mjs:1:42)',
+    } as unknown as NodeJS.CallSite;
+    // Act
+    const stack = format(new RangeError('out of range'), [site]);
+    // Assess
+    expect(stack).toBe('RangeError: out of range\n    at h (file:///var/task/index.mjs:1:42)');
   });
 });

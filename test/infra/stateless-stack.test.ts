@@ -72,11 +72,12 @@ describe('project functions', () => {
             POWERTOOLS_SERVICE_NAME: 'context-feeds',
             POWERTOOLS_LOG_LEVEL: 'INFO',
             LOG_LEVEL: 'INFO',
-            NODE_OPTIONS: '--enable-source-maps',
             TABLE_NAME: importOf('TableName'),
           },
         },
       });
+      // Stack traces are mapped by the bundle itself (shared/aws/lambda-stack-traces.ts), lazily.
+      expect((fn.Environment as { Variables: Props }).Variables.NODE_OPTIONS).toBeUndefined();
       const logGroupId = ((fn.LoggingConfig as Props).LogGroup as { Ref: string }).Ref;
       expect(resourceOf(template, 'AWS::Logs::LogGroup', logGroupId).props.RetentionInDays).toBe(30);
     }
