@@ -96,8 +96,12 @@ export class EventQueries {
     return new Set(found.filter((item) => item.updatedAt !== undefined).map((item) => String(item.id)));
   }
 
-  /** Newest events of one topic. */
-  async topicEvents(slug: string, page: PageRequest): Promise<Page<StoredEvent>> {
+  /** Newest events of one topic; `consistent`: a strongly consistent read (twice the read units). */
+  async topicEvents(
+    slug: string,
+    page: PageRequest,
+    { consistent = false }: { consistent?: boolean } = {},
+  ): Promise<Page<StoredEvent>> {
     const result = await this.queryPage(
       {
         TableName: this.tableName,
@@ -105,6 +109,7 @@ export class EventQueries {
         ExpressionAttributeNames: { '#pk': PK },
         ExpressionAttributeValues: { ':pk': topicPartition(slug) },
         ScanIndexForward: false,
+        ...(consistent ? { ConsistentRead: true } : {}),
       },
       page,
     );
