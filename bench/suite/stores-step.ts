@@ -32,6 +32,15 @@ import { SubjectCounter, type Subjects } from './subjects';
 const TABLE = 'events';
 /** Fixed, so the generated store is the same on every run. */
 const LOADED_AT = '2026-11-30T00:00:00.000Z';
+
+/**
+ * The write time of growth step `step`: a second later each step, so that a topic the step adds events to
+ * gets a later `updated`, as every change does through the write path (a reader's kept page must not
+ * outlive it: shared/store/topic-feed-read.ts).
+ */
+export function loadedAt(step: number): string {
+  return new Date(Date.parse(LOADED_AT) + step * 1000).toISOString();
+}
 const LOAD_CONNECTIONS = 8;
 
 /** Runs `gc()` (the step runs with --expose-gc) and returns the heap and RSS in MB. */
@@ -197,14 +206,14 @@ export async function storesStep(plan: Plan): Promise<Figure[]> {
   /** About how many items the table holds: what the naive peer's Scan reads. */
   let tableItems = 0;
   try {
-    for (const size of plan.sizes) {
+    for (const [step, size] of plan.sizes.entries()) {
       const label = sizeLabel(size);
       const { seconds, items } = await growStore(
         client,
         TABLE,
         generator,
         { from: loaded, to: size },
-        LOADED_AT,
+        loadedAt(step),
       );
       const added = size - loaded;
       loaded = size;
