@@ -16,7 +16,8 @@ import {
 import { resultsMarkdown } from '../../bench/suite/markdown';
 import { planFor, sizeLabel } from '../../bench/suite/modes';
 import { latencyRoutes, loadScenarios } from '../../bench/suite/routes';
-import { pickSubjects } from '../../bench/suite/subjects';
+import type { Generator } from '../../bench/suite/generate';
+import { pickSubjects, SubjectCounter } from '../../bench/suite/subjects';
 
 const machine: Machine = {
   date: '2026-11-30T06:00:00.000Z',
@@ -218,6 +219,44 @@ describe('subjects and routes', () => {
     expect(subjects.coldTopic.slug).toBe('quiet');
     expect(subjects.hotMonthDay.monthDay).toBe('07-09');
     expect(subjects.coldMonthDay.monthDay).toBe('02-29');
+  });
+
+  it('asks about the subjects of the first store at every larger size, with their counts there', () => {
+    // Prepare: the first 3 events make `busy` hot and `quiet` cold; the next 4 would make `rising` the
+    // hottest and `rare` the coldest topic, and 03-01 the busiest and 01-02 the quietest day.
+    const events = [
+      { date: '2001-07-09', topics: ['Busy', 'Quiet'] },
+      { date: '2002-07-09', topics: ['Busy'] },
+      { date: '2003-02-29', topics: ['Busy'] },
+      ...Array.from({ length: 3 }, (_, i) => ({ date: `201${i}-03-01`, topics: ['Rising', 'Quiet'] })),
+      { date: '2020-01-02', topics: ['Rare'] },
+    ].map(({ date, topics }, i) => ({ id: `${date}/e${i}`, date, topics }));
+    const generator = {
+      poolSize: events.length,
+      span: 20,
+      at: (k: number) => ({ objectKey: `k${k}`, contribution: { event: events[k] } }),
+    } as unknown as Generator;
+    const counter = new SubjectCounter(generator);
+
+    // Act
+    const small = counter.countTo(3);
+    const large = counter.countTo(7);
+
+    // Assess
+    expect(small.hotTopic).toMatchObject({ slug: 'busy', events: 3 });
+    expect(small.coldTopic).toMatchObject({ slug: 'quiet', events: 1 });
+    expect(large.hotTopic).toMatchObject({ slug: 'busy', events: 3 });
+    expect(large.coldTopic).toMatchObject({ slug: 'quiet', events: 4 });
+    expect([small.hotMonthDay, large.hotMonthDay]).toEqual([
+      { monthDay: '07-09', events: 2 },
+      { monthDay: '07-09', events: 2 },
+    ]);
+    expect([small.coldMonthDay, large.coldMonthDay]).toEqual([
+      { monthDay: '02-29', events: 1 },
+      { monthDay: '02-29', events: 1 },
+    ]);
+    expect(large.hotEvent).toEqual(small.hotEvent);
+    expect(large.topicSample).toEqual(small.topicSample);
   });
 
   it('measures pages as HTML, and every route against a floor of its page size', () => {
