@@ -20,14 +20,18 @@
 // holds for reads that see every write finished before they were sent (strongly consistent reads; with
 // DynamoDB's default eventually consistent reads a lagging replica can break either order for a moment).
 //
-// Why a kept page is current while `updated` is unchanged. The page was read strongly consistent, sent
-// after a topic read that found `updated` = U had finished, and at least `SETTLE_MS` after U. A change the
-// page misses wrote its entries after the page was read, so its writer stamps `updated` with a time taken
-// after that (TopicIndex.apply), later than U by at least `SETTLE_MS` less the two clocks' skew; and
-// `updated` never goes back below a stamp once it landed (a late `ADD` puts the later stamp back). So while
-// the topic item holds U no change is missing, and the first topic read after the change's stamp lands
-// sees another `updated` and reads the page again. Only first pages are kept (what feed readers poll),
-// for at most `KEEP_MS`, and at most `MAX_KEPT_EVENTS` events in all.
+// Why a kept page is current while `updated` is unchanged. The page was sent after a topic read that found
+// `updated` = U had finished, and at least `SETTLE_MS` after U. A change the page misses wrote its entries
+// after the page was read, so its writer stamps `updated` with a time taken after that (TopicIndex.apply),
+// later than U by at least `SETTLE_MS` less the two clocks' skew; and `updated` never goes back below a
+// stamp once it landed (a late `ADD` puts the later stamp back). So while the topic item holds U no change
+// is missing, and the first topic read after the change's stamp lands sees another `updated` and reads the
+// page again. That needs a page read that sees every write finished before it was sent: the changes U
+// stands for. Their entries landed before U; when U is less than `CONSISTENT_WITHIN_MS` old the page is read
+// strongly consistent (twice the read units), older, eventually consistent, as every other read here: a
+// replica would have to lag a minute behind to miss them (DynamoDB documents no bound, only "a short
+// time"). Only first pages are kept (what feed readers poll), for at most `KEEP_MS`, at most
+// `MAX_KEPT_EVENTS` events in all.
 import type { StoredEvent } from '../domain/event';
 import type { Page, PageRequest, TopicSummary } from './queries';
 
@@ -55,6 +59,8 @@ const MAX_TOPICS = 10_000;
  * Last-Modified's precision (shared/http/conditional.ts `settledLastModified`).
  */
 const SETTLE_MS = 1_000;
+/** A page to keep is read strongly consistent when `updated` is younger than this (see above). */
+const CONSISTENT_WITHIN_MS = 60_000;
 /** A kept page answers for at most this long, the feeds' `max-age`: a bound on anything the argument missed. */
 const KEEP_MS = 300_000;
 /**
@@ -124,7 +130,8 @@ export class TopicFeedReader {
     const readAt = this.now().getTime();
     if (key === undefined || !this.keepable(topic.updated, readAt))
       return this.reads.topicEvents(topic.slug, request);
-    const page = await this.reads.topicEvents(topic.slug, request, { consistent: true });
+    const consistent = readAt - Date.parse(topic.updated) < CONSISTENT_WITHIN_MS;
+    const page = await this.reads.topicEvents(topic.slug, request, { consistent });
     this.keep(key, { updated: topic.updated, page, readAt });
     return page;
   }
