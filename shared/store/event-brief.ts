@@ -46,7 +46,9 @@ const parsedBriefs = stringMemo(
 export function decodeBrief(item: Record<string, unknown>): EventBrief | undefined {
   const text = item[BRIEF_ATTRIBUTE];
   if (typeof text !== 'string') return undefined;
-  return { ...splitSortKey(String(item[tableSchema.sortKey])), ...parsedBriefs(text) };
+  const { date, id } = splitSortKey(String(item[tableSchema.sortKey]));
+  const { title, topics, lang } = parsedBriefs(text);
+  return { id, date, title, topics, lang };
 }
 
 /** The brief of a whole event. */
