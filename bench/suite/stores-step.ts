@@ -360,7 +360,46 @@ async function readCosts(
       plainFigure(`${route.name}: read units per request @${label}`, 'RCU', units, { how }),
     );
   }
+  figures.push(...(await unkeptPageCosts(stack, routes, setMeter, label)));
   return figures;
+}
+
+/**
+ * The hot topic feed when this container has not kept its page (the first request for it, or one after a
+ * change): repeated requests above measure the kept page (one GetItem), which a Lambda container serving a
+ * feed once in five minutes does not have. Each request asks for a page size not asked for before
+ * (`?limit=49` … `45`), so each is a first request for that page; the cost table uses these read units.
+ */
+async function unkeptPageCosts(
+  stack: LocalStack,
+  routes: LatencyRoute[],
+  setMeter: (meter: Meter | undefined) => void,
+  label: string,
+): Promise<Figure[]> {
+  const route = routes.find((one) => one.name === 'topic feed (hot)');
+  if (!route) return [];
+  const requests: number[] = [];
+  const units: number[] = [];
+  for (let limit = 49; limit >= 45; limit--) {
+    const meter = emptyMeter();
+    setMeter(meter);
+    await get(`${stack.baseUrl}${route.path}?limit=${limit}`);
+    setMeter(undefined);
+    requests.push(meter.requests);
+    units.push(meter.readUnits);
+  }
+  const how = `the API handler's DynamoDB client, metered over GET ${route.path}?limit=49 … 45, each page size asked for the first time (no kept page); read units as dynalite reports them`;
+  return [
+    plainFigure(
+      `topic feed (hot), page not kept: DynamoDB requests per request @${label}`,
+      'requests',
+      requests,
+      {
+        how,
+      },
+    ),
+    plainFigure(`topic feed (hot), page not kept: read units per request @${label}`, 'RCU', units, { how }),
+  ];
 }
 
 /** Stored bytes per event (items, attribute names, per-item overhead, index copies: keys and brief), from a sample. */

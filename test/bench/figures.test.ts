@@ -1,7 +1,7 @@
 // The bench suite's pure parts: summaries, paired figures and their targets, the results-file shape the
 // issue fixes, the printed table, the store generator and the cost model. Nothing heavy runs here.
 import { describe, expect, it } from 'vitest';
-import { costFigures, monthlyCost, storedItemBytes } from '../../bench/suite/cost';
+import { costFigures, costInputsOf, monthlyCost, storedItemBytes } from '../../bench/suite/cost';
 import {
   buildResults,
   type Figure,
@@ -13,10 +13,10 @@ import {
   shapeProblems,
   summarize,
 } from '../../bench/suite/figures';
+import type { Generator } from '../../bench/suite/generate';
 import { resultsMarkdown } from '../../bench/suite/markdown';
 import { planFor, sizeLabel } from '../../bench/suite/modes';
 import { latencyRoutes, loadScenarios } from '../../bench/suite/routes';
-import type { Generator } from '../../bench/suite/generate';
 import { pickSubjects, SubjectCounter } from '../../bench/suite/subjects';
 
 const machine: Machine = {
@@ -334,6 +334,26 @@ describe('cost', () => {
     expect(dynamo).toBeCloseTo(0.1875 + 0.051875 + 1.25, 6);
     const cloudFront = lines.find((line) => line.service === 'CloudFront')?.usdPerMonth ?? 0;
     expect(cloudFront).toBeCloseTo(1 + 0.85, 6);
+  });
+
+  it('prices feed reads at a page the container has not kept', () => {
+    // Prepare: the repeated requests read a kept page (0.5 RCU); a first request read 12.5.
+    const measured = [
+      ['ingest: write units per file', 10],
+      ['ingest: read units per file', 0.5],
+      ['ingest: files/s', 100],
+      ['topic feed (hot): read units per request @10k', 0.5],
+      ['topic feed (hot), page not kept: read units per request @10k', 12.5],
+      ['topic feed (hot) p50 @10k', 5],
+      ["topic feed (hot): response bytes gzip'd @10k", 10_000],
+      ['store: bytes per event', 5_000],
+    ].map(([name, value]) => plainFigure(name as string, 'x', [value as number], { how: '' }));
+
+    // Act
+    const costInputs = costInputsOf(measured);
+
+    // Assess
+    expect(costInputs?.readUnitsPerFeedRequest).toBe(12.5);
   });
 
   it('yields no cost figures until the steps it needs have run', () => {
