@@ -1,7 +1,7 @@
 // The merge order of several partitions' pages: DynamoDB's, by UTF-8 bytes (code points), not UTF-16 units.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { byBytes } from '../../shared/store/queries';
+import { byBytes, newestFirst } from '../../shared/store/queries';
 
 const utf8Order = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 
@@ -24,6 +24,24 @@ describe('byBytes', () => {
         expect(Math.sign(byBytes(a, b))).toBe(Math.sign(utf8Order(a, b)));
       }),
       { numRuns: 2_000 },
+    );
+  });
+});
+
+describe('newestFirst', () => {
+  it('orders merged entries by their keys newest first, as UTF-8 bytes order them', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: 'binary' }), { maxLength: 30 }), (keys) => {
+        // Act
+        const merged = newestFirst(
+          keys.map((SK) => ({ SK })),
+          'SK',
+        ).map((item) => item.SK);
+
+        // Assess
+        expect(merged).toEqual([...keys].sort((a, b) => utf8Order(b, a)));
+      }),
+      { numRuns: 1_000 },
     );
   });
 });
