@@ -104,7 +104,10 @@ export function costInputsOf(figures: readonly Figure[]): CostInputs | undefined
     writeUnitsPerFile: lastValue(figures, 'ingest: write units per file'),
     readUnitsPerFile: lastValue(figures, 'ingest: read units per file'),
     ingestFilesPerSecond: lastValue(figures, 'ingest: files/s'),
-    readUnitsPerFeedRequest: lastValue(figures, 'topic feed (hot): read units per request'),
+    // As if every origin request found no kept page (a container serving a topic once in five minutes).
+    readUnitsPerFeedRequest:
+      lastValue(figures, 'topic feed (hot), page not kept: read units per request') ??
+      lastValue(figures, 'topic feed (hot): read units per request'),
     feedLatencyMs: lastValue(figures, 'topic feed (hot) p50 @'),
     feedResponseBytes: lastValue(figures, "topic feed (hot): response bytes gzip'd"),
     storedBytesPerEvent: lastValue(figures, 'store: bytes per event'),

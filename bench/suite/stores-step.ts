@@ -32,6 +32,15 @@ import { SubjectCounter, type Subjects } from './subjects';
 const TABLE = 'events';
 /** Fixed, so the generated store is the same on every run. */
 const LOADED_AT = '2026-11-30T00:00:00.000Z';
+
+/**
+ * The write time of growth step `step`: a second later each step, so that a topic the step adds events to
+ * gets a later `updated`, as every change does through the write path (a reader's kept page must not
+ * outlive it: shared/store/topic-feed-read.ts).
+ */
+export function loadedAt(step: number): string {
+  return new Date(Date.parse(LOADED_AT) + step * 1000).toISOString();
+}
 const LOAD_CONNECTIONS = 8;
 
 /** Runs `gc()` (the step runs with --expose-gc) and returns the heap and RSS in MB. */
@@ -197,14 +206,14 @@ export async function storesStep(plan: Plan): Promise<Figure[]> {
   /** About how many items the table holds: what the naive peer's Scan reads. */
   let tableItems = 0;
   try {
-    for (const size of plan.sizes) {
+    for (const [step, size] of plan.sizes.entries()) {
       const label = sizeLabel(size);
       const { seconds, items } = await growStore(
         client,
         TABLE,
         generator,
         { from: loaded, to: size },
-        LOADED_AT,
+        loadedAt(step),
       );
       const added = size - loaded;
       loaded = size;
@@ -351,7 +360,46 @@ async function readCosts(
       plainFigure(`${route.name}: read units per request @${label}`, 'RCU', units, { how }),
     );
   }
+  figures.push(...(await unkeptPageCosts(stack, routes, setMeter, label)));
   return figures;
+}
+
+/**
+ * The hot topic feed when this container has not kept its page (the first request for it, or one after a
+ * change): repeated requests above measure the kept page (one GetItem), which a Lambda container serving a
+ * feed once in five minutes does not have. Each request asks for a page size not asked for before
+ * (`?limit=49` … `45`), so each is a first request for that page; the cost table uses these read units.
+ */
+async function unkeptPageCosts(
+  stack: LocalStack,
+  routes: LatencyRoute[],
+  setMeter: (meter: Meter | undefined) => void,
+  label: string,
+): Promise<Figure[]> {
+  const route = routes.find((one) => one.name === 'topic feed (hot)');
+  if (!route) return [];
+  const requests: number[] = [];
+  const units: number[] = [];
+  for (let limit = 49; limit >= 45; limit--) {
+    const meter = emptyMeter();
+    setMeter(meter);
+    await get(`${stack.baseUrl}${route.path}?limit=${limit}`);
+    setMeter(undefined);
+    requests.push(meter.requests);
+    units.push(meter.readUnits);
+  }
+  const how = `the API handler's DynamoDB client, metered over GET ${route.path}?limit=49 … 45, each page size asked for the first time (no kept page); read units as dynalite reports them`;
+  return [
+    plainFigure(
+      `topic feed (hot), page not kept: DynamoDB requests per request @${label}`,
+      'requests',
+      requests,
+      {
+        how,
+      },
+    ),
+    plainFigure(`topic feed (hot), page not kept: read units per request @${label}`, 'RCU', units, { how }),
+  ];
 }
 
 /** Stored bytes per event (items, attribute names, per-item overhead, index copies: keys and brief), from a sample. */

@@ -146,7 +146,7 @@ export class EventsTable implements IngestStore, ReadStore {
       concurrency: options.concurrency ?? 16,
     });
     this.queries = new EventQueries(client, tableName, retry);
-    this.topicFeeds = new TopicFeedReader(this.queries);
+    this.topicFeeds = new TopicFeedReader(this.queries, this.now);
   }
 
   // ---------------------------------------------------------------- ingestion

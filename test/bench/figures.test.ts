@@ -1,7 +1,7 @@
 // The bench suite's pure parts: summaries, paired figures and their targets, the results-file shape the
 // issue fixes, the printed table, the store generator and the cost model. Nothing heavy runs here.
 import { describe, expect, it } from 'vitest';
-import { costFigures, monthlyCost, storedItemBytes } from '../../bench/suite/cost';
+import { costFigures, costInputsOf, monthlyCost, storedItemBytes } from '../../bench/suite/cost';
 import {
   buildResults,
   type Figure,
@@ -13,10 +13,11 @@ import {
   shapeProblems,
   summarize,
 } from '../../bench/suite/figures';
+import type { Generator } from '../../bench/suite/generate';
 import { resultsMarkdown } from '../../bench/suite/markdown';
 import { planFor, sizeLabel } from '../../bench/suite/modes';
 import { latencyRoutes, loadScenarios } from '../../bench/suite/routes';
-import { pickSubjects } from '../../bench/suite/subjects';
+import { pickSubjects, SubjectCounter } from '../../bench/suite/subjects';
 
 const machine: Machine = {
   date: '2026-11-30T06:00:00.000Z',
@@ -220,6 +221,44 @@ describe('subjects and routes', () => {
     expect(subjects.coldMonthDay.monthDay).toBe('02-29');
   });
 
+  it('asks about the subjects of the first store at every larger size, with their counts there', () => {
+    // Prepare: the first 3 events make `busy` hot and `quiet` cold; the next 4 would make `rising` the
+    // hottest and `rare` the coldest topic, and 03-01 the busiest and 01-02 the quietest day.
+    const events = [
+      { date: '2001-07-09', topics: ['Busy', 'Quiet'] },
+      { date: '2002-07-09', topics: ['Busy'] },
+      { date: '2003-02-29', topics: ['Busy'] },
+      ...Array.from({ length: 3 }, (_, i) => ({ date: `201${i}-03-01`, topics: ['Rising', 'Quiet'] })),
+      { date: '2020-01-02', topics: ['Rare'] },
+    ].map(({ date, topics }, i) => ({ id: `${date}/e${i}`, date, topics }));
+    const generator = {
+      poolSize: events.length,
+      span: 20,
+      at: (k: number) => ({ objectKey: `k${k}`, contribution: { event: events[k] } }),
+    } as unknown as Generator;
+    const counter = new SubjectCounter(generator);
+
+    // Act
+    const small = counter.countTo(3);
+    const large = counter.countTo(7);
+
+    // Assess
+    expect(small.hotTopic).toMatchObject({ slug: 'busy', events: 3 });
+    expect(small.coldTopic).toMatchObject({ slug: 'quiet', events: 1 });
+    expect(large.hotTopic).toMatchObject({ slug: 'busy', events: 3 });
+    expect(large.coldTopic).toMatchObject({ slug: 'quiet', events: 4 });
+    expect([small.hotMonthDay, large.hotMonthDay]).toEqual([
+      { monthDay: '07-09', events: 2 },
+      { monthDay: '07-09', events: 2 },
+    ]);
+    expect([small.coldMonthDay, large.coldMonthDay]).toEqual([
+      { monthDay: '02-29', events: 1 },
+      { monthDay: '02-29', events: 1 },
+    ]);
+    expect(large.hotEvent).toEqual(small.hotEvent);
+    expect(large.topicSample).toEqual(small.topicSample);
+  });
+
   it('measures pages as HTML, and every route against a floor of its page size', () => {
     // Act
     const routes = latencyRoutes(subjects, new Date('2026-03-02T12:00:00Z'));
@@ -295,6 +334,26 @@ describe('cost', () => {
     expect(dynamo).toBeCloseTo(0.1875 + 0.051875 + 1.25, 6);
     const cloudFront = lines.find((line) => line.service === 'CloudFront')?.usdPerMonth ?? 0;
     expect(cloudFront).toBeCloseTo(1 + 0.85, 6);
+  });
+
+  it('prices feed reads at a page the container has not kept', () => {
+    // Prepare: the repeated requests read a kept page (0.5 RCU); a first request read 12.5.
+    const measured = [
+      ['ingest: write units per file', 10],
+      ['ingest: read units per file', 0.5],
+      ['ingest: files/s', 100],
+      ['topic feed (hot): read units per request @10k', 0.5],
+      ['topic feed (hot), page not kept: read units per request @10k', 12.5],
+      ['topic feed (hot) p50 @10k', 5],
+      ["topic feed (hot): response bytes gzip'd @10k", 10_000],
+      ['store: bytes per event', 5_000],
+    ].map(([name, value]) => plainFigure(name as string, 'x', [value as number], { how: '' }));
+
+    // Act
+    const costInputs = costInputsOf(measured);
+
+    // Assess
+    expect(costInputs?.readUnitsPerFeedRequest).toBe(12.5);
   });
 
   it('yields no cost figures until the steps it needs have run', () => {
