@@ -10,7 +10,7 @@ describe('stringMemo', () => {
         calls.push(input);
         return input === 'none' ? undefined : input.toUpperCase();
       },
-      { entries: 2, maxChars: 4 },
+      { entries: 1, maxChars: 4 },
     );
 
     // Act
@@ -25,7 +25,7 @@ describe('stringMemo', () => {
       upper('ab'),
     ];
 
-    // Assess: `undefined` is remembered too; 'cd' started a new generation, and 'ab' (two back) was dropped.
+    // Assess: `undefined` is remembered too; 'none' and then 'cd' started new generations, so 'ab' was dropped.
     expect(results).toEqual(['AB', 'AB', undefined, undefined, 'LONGER', 'LONGER', 'CD', 'AB']);
     expect(calls).toEqual(['ab', 'none', 'longer', 'longer', 'cd', 'ab']);
   });
@@ -50,8 +50,26 @@ describe('stringMemo', () => {
     calls.length = 0;
     for (let i = 0; i < 1_000; i++) memo(`k${i}`);
 
-    // Assess: 'hot' was computed once; of the old inputs, at most the last 100 were still known.
+    // Assess: 'hot' was computed once; of the old inputs, at most the last 200 (two generations) were still known.
     expect(hotComputations).toBe(1);
-    expect(calls.length).toBeGreaterThanOrEqual(900);
+    expect(calls.length).toBeGreaterThanOrEqual(800);
+  });
+
+  it('computes each input of a working set as large as its bound once, however often the set is walked', () => {
+    // Prepare
+    const calls: string[] = [];
+    const memo = stringMemo(
+      (input: string) => {
+        calls.push(input);
+        return input.length;
+      },
+      { entries: 100, maxChars: 10 },
+    );
+
+    // Act: the same 100 inputs, in the same order, five times over (a corpus's link targets, file after file).
+    for (let pass = 0; pass < 5; pass++) for (let i = 0; i < 100; i++) memo(`k${i}`);
+
+    // Assess
+    expect(calls).toHaveLength(100);
   });
 });
