@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { stringMemo } from '../../shared/domain/string-memo';
 
+/** A memo of `input.length` for inputs of up to 10 characters, with the inputs it computed. */
+function lengthMemo(entries: number) {
+  const calls: string[] = [];
+  const memo = stringMemo(
+    (input: string) => {
+      calls.push(input);
+      return input.length;
+    },
+    { entries, maxChars: 10 },
+  );
+  return { calls, memo };
+}
+
 describe('stringMemo', () => {
   it('computes a short input once, never keeps a long one, and drops the older generation past its bound', () => {
     // Prepare
@@ -32,14 +45,7 @@ describe('stringMemo', () => {
 
   it('keeps no more than its bound, and keeps an input that is still in use across generations', () => {
     // Prepare
-    const calls: string[] = [];
-    const memo = stringMemo(
-      (input: string) => {
-        calls.push(input);
-        return input.length;
-      },
-      { entries: 100, maxChars: 10 },
-    );
+    const { calls, memo } = lengthMemo(100);
 
     // Act: 'hot' is asked for between every new input, 1,000 new inputs in all, then the first ones again.
     for (let i = 0; i < 1_000; i++) {
@@ -57,14 +63,7 @@ describe('stringMemo', () => {
 
   it('computes each input of a working set as large as its bound once, however often the set is walked', () => {
     // Prepare
-    const calls: string[] = [];
-    const memo = stringMemo(
-      (input: string) => {
-        calls.push(input);
-        return input.length;
-      },
-      { entries: 100, maxChars: 10 },
-    );
+    const { calls, memo } = lengthMemo(100);
 
     // Act: the same 100 inputs, in the same order, five times over (a corpus's link targets, file after file).
     for (let pass = 0; pass < 5; pass++) for (let i = 0; i < 100; i++) memo(`k${i}`);
