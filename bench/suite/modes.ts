@@ -33,8 +33,9 @@ export function planFor(args: readonly string[]): Plan {
       ...common,
       sizes: [10_000],
       parseRounds: 3,
-      // 3 slices of 200: two batches of INGEST_BATCH_SIZE each, as the stack delivers them.
-      ingestFiles: 600,
+      // 3 slices of 400: four batches of INGEST_BATCH_SIZE each, one per concurrent invocation, as the
+      // stack delivers them (slices of 200 ran two invocations, not four, and each slice's figure swung 2×).
+      ingestFiles: 1_200,
       // 12 routes, each with its floor: 3 × 20 sequential requests keep the latency pass near 30 s.
       warmupRequests: 10,
       latencyRequests: 20,

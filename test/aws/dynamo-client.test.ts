@@ -1,0 +1,127 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeDocumentClient } from '../../shared/aws/dynamo-client';
+import { type LocalDynamo, startLocalDynamo } from '../support/local-aws';
+
+// The handlers' document client sends Get, Put, Update and Delete by key itself, through smithy's cached
+// middleware; these tests hold it to what lib-dynamodb answers for the same commands, on dynalite.
+describe('makeDocumentClient', () => {
+  let dynamo: LocalDynamo;
+  let tableName: string;
+  beforeAll(async () => {
+    dynamo = await startLocalDynamo();
+    tableName = await dynamo.newTable();
+  });
+  afterAll(async () => {
+    await dynamo.close();
+  });
+
+  const item = {
+    PK: 'TOPIC#moon',
+    SK: 'EVENT#2019-01-03',
+    title: '嫦娥四号着陆月球背面',
+    count: 3,
+    labels: new Set(['Moon', 'China']),
+    body: new Uint8Array([31, 139, 8, 0]),
+    nested: { list: [1, 'two', { three: true }], none: null },
+    dropped: undefined,
+  };
+
+  it('answers Put, Get, Update and Delete with the plain values lib-dynamodb answers', async () => {
+    // Prepare: a lib-dynamodb command first, so that lib-dynamodb has filled in its marshalling defaults.
+    const client = makeDocumentClient(dynamo.service.endpoint);
+    const key = { PK: item.PK, SK: item.SK };
+    await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': item.PK },
+      }),
+    );
+
+    // Act
+    const put = await client.send(
+      new PutCommand({ TableName: tableName, Item: item, ReturnValues: 'ALL_OLD' }),
+    );
+    const got = await client.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
+    const updated = await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: key,
+        UpdateExpression: 'SET title = :title ADD #count :one',
+        ConditionExpression: '#count = :three',
+        ExpressionAttributeNames: { '#count': 'count' },
+        ExpressionAttributeValues: { ':title': 'Chang’e 4 lands', ':one': 1, ':three': 3 },
+        ReturnValues: 'ALL_OLD',
+      }),
+    );
+    const viaLibrary = await dynamo.doc.send(
+      new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }),
+    );
+    const deleted = await client.send(
+      new DeleteCommand({ TableName: tableName, Key: key, ReturnValues: 'ALL_OLD' }),
+    );
+    const afterDelete = await client.send(
+      new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }),
+    );
+
+    // Assess
+    const { dropped: _, ...stored } = item;
+    expect(put.Attributes).toBeUndefined();
+    expect(got.Item).toEqual(stored);
+    expect(updated.Attributes).toEqual(stored);
+    expect(viaLibrary.Item).toEqual({ ...stored, title: 'Chang’e 4 lands', count: 4 });
+    expect(deleted.Attributes).toEqual(viaLibrary.Item);
+    expect(afterDelete.Item).toBeUndefined();
+  });
+
+  it('raises the conditional check failure that lib-dynamodb raises', async () => {
+    // Prepare
+    const client = makeDocumentClient(dynamo.service.endpoint);
+    await client.send(
+      new PutCommand({ TableName: tableName, Item: { PK: 'OBJECT#a.md', SK: 'OBJECT', seq: '02' } }),
+    );
+
+    // Act
+    const claim = client.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { PK: 'OBJECT#a.md', SK: 'OBJECT', seq: '01' },
+        ConditionExpression: 'attribute_not_exists(seq) OR seq < :seq',
+        ExpressionAttributeValues: { ':seq': '01' },
+      }),
+    );
+
+    // Assess
+    await expect(claim).rejects.toBeInstanceOf(ConditionalCheckFailedException);
+  });
+
+  it('resolves a command class’s middleware once, and lib-dynamodb’s commands on every request', async () => {
+    // Prepare
+    const client = makeDocumentClient(dynamo.service.endpoint);
+    let resolved = 0;
+    client.middlewareStack.add(
+      (next) => {
+        resolved++;
+        return next;
+      },
+      { step: 'initialize', name: 'countResolutions' },
+    );
+
+    // Act
+    for (let round = 0; round < 3; round++) {
+      await client.send(new GetCommand({ TableName: tableName, Key: { PK: 'none', SK: 'none' } }));
+      await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': 'none' },
+        }),
+      );
+    }
+
+    // Assess: Get resolved once, Query three times.
+    expect(resolved).toBe(4);
+  });
+});
