@@ -58,7 +58,8 @@ export async function ingestStep(plan: Plan): Promise<Figure[]> {
   };
   const readBack = async (batch: typeof files): Promise<void> => {
     for (const file of batch) {
-      const object = await rig.s3.client.send(new GetObjectCommand({ Bucket: rig.s3.bucket, Key: file.key }));
+      // The handler's own S3 client: the floor reads as the handler reads, with the same configuration.
+      const object = await clients.s3.send(new GetObjectCommand({ Bucket: rig.s3.bucket, Key: file.key }));
       await object.Body?.transformToByteArray();
     }
   };
@@ -100,7 +101,7 @@ export async function ingestStep(plan: Plan): Promise<Figure[]> {
     await rig.close();
   }
   bar.done();
-  const how = `${warmup.length} other files ingested first, unmeasured; then ${plan.ingestRepeats} fresh slices of ${slice} ${zh.length > 0 ? 'zh corpus' : 'generated'} files; SQS batches of ${BATCH_SIZE}, ${CONCURRENT_BATCHES} invocations at once, a record that failed as transient delivered again at once (up to ${MAX_RECEIVES} receives, as the queue's redrive policy; ${redelivered} redeliveries in this run); floor: sequential GetObject of the same objects`;
+  const how = `${warmup.length} other files ingested first, unmeasured; then ${plan.ingestRepeats} fresh slices of ${slice} ${zh.length > 0 ? 'zh corpus' : 'generated'} files; SQS batches of ${BATCH_SIZE}, ${CONCURRENT_BATCHES} invocations at once, a record that failed as transient delivered again at once (up to ${MAX_RECEIVES} receives, as the queue's redrive policy; ${redelivered} redeliveries in this run); floor: sequential GetObject of the same objects through the handler's S3 client`;
   return [
     pairedFigure(
       'ingest: files/s vs S3-read floor',
