@@ -1,5 +1,12 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDocumentClient } from '../../shared/aws/dynamo-client';
 import { type LocalDynamo, startLocalDynamo } from '../support/local-aws';
@@ -76,6 +83,40 @@ describe('makeDocumentClient', () => {
     expect(afterDelete.Item).toBeUndefined();
   });
 
+  it('pages a Query by its LastEvaluatedKey, with the items lib-dynamodb answers', async () => {
+    // Prepare
+    const client = makeDocumentClient(dynamo.service.endpoint);
+    const days = ['2019-01-03', '2019-01-04', '2019-01-05'];
+    for (const day of days) {
+      await client.send(
+        new PutCommand({ TableName: tableName, Item: { ...item, PK: 'TOPIC#query', SK: day } }),
+      );
+    }
+    const input = {
+      TableName: tableName,
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': 'TOPIC#query' },
+      ScanIndexForward: false,
+      Limit: 2,
+    };
+
+    // Act
+    const first = await client.send(new QueryCommand(input));
+    const second = await client.send(
+      new QueryCommand({ ...input, ExclusiveStartKey: first.LastEvaluatedKey }),
+    );
+    const viaLibrary = await dynamo.doc.send(new QueryCommand(input));
+
+    // Assess
+    const { dropped: _, ...stored } = item;
+    expect(first.Items).toEqual(viaLibrary.Items);
+    expect(first.LastEvaluatedKey).toEqual(viaLibrary.LastEvaluatedKey);
+    expect(first.LastEvaluatedKey).toEqual({ PK: 'TOPIC#query', SK: '2019-01-04' });
+    expect(first.Items?.[0]).toEqual({ ...stored, PK: 'TOPIC#query', SK: '2019-01-05' });
+    expect(second.Items?.map((found) => found.SK)).toEqual(['2019-01-03']);
+    expect(second.LastEvaluatedKey).toBeUndefined();
+  });
+
   it('raises the conditional check failure that lib-dynamodb raises', async () => {
     // Prepare
     const client = makeDocumentClient(dynamo.service.endpoint);
@@ -97,7 +138,7 @@ describe('makeDocumentClient', () => {
     await expect(claim).rejects.toBeInstanceOf(ConditionalCheckFailedException);
   });
 
-  it('resolves a command class’s middleware once, and lib-dynamodb’s commands on every request', async () => {
+  it('resolves the stack of a command it sends itself once, and of a lib-dynamodb command on every request', async () => {
     // Prepare
     const client = makeDocumentClient(dynamo.service.endpoint);
     let resolved = 0;
@@ -119,9 +160,12 @@ describe('makeDocumentClient', () => {
           ExpressionAttributeValues: { ':pk': 'none' },
         }),
       );
+      await client.send(
+        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: [{ PK: 'none', SK: 'none' }] } } }),
+      );
     }
 
-    // Assess: Get resolved once, Query three times.
-    expect(resolved).toBe(4);
+    // Assess: Get and Query resolved once each; lib-dynamodb's BatchGet three times.
+    expect(resolved).toBe(5);
   });
 });
