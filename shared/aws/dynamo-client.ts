@@ -2,11 +2,16 @@
 // connections. One module per AWS client: a function's bundle then holds only the clients it imports.
 import {
   DeleteItemCommand,
+  type DeleteItemCommandInput,
   DynamoDBClient,
   GetItemCommand,
+  type GetItemCommandInput,
   PutItemCommand,
+  type PutItemCommandInput,
+  type QueryCommandInput,
   QueryCommand as QueryItemsCommand,
   UpdateItemCommand,
+  type UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
@@ -63,65 +68,31 @@ class CachedStackDocumentClient extends DynamoDBDocumentClient {
 
   private sendByKey(command: unknown): Promise<unknown> | undefined {
     if (command instanceof GetCommand) {
-      const { Key, ...rest } = command.input;
       return this.plain
-        .send(new GetItemCommand({ ...rest, Key: toAttributeValues(Key) }))
+        .send(new GetItemCommand(marshalled<GetItemCommandInput>(command.input, ['Key'])))
         .then(({ Item, ...output }) => ({ ...output, Item: fromAttributeValues(Item) }));
     }
-    if (command instanceof PutCommand && command.input.Expected === undefined) {
-      const { Item, ExpressionAttributeValues, ...rest } = command.input;
-      return this.plain
-        .send(
-          new PutItemCommand({
-            ...rest,
-            Item: toAttributeValues(Item),
-            ExpressionAttributeValues: toAttributeValues(ExpressionAttributeValues),
-          }),
-        )
-        .then(withPlainAttributes);
+    const { input } = command as { input?: Record<string, unknown> };
+    if (input === undefined || LEGACY_PARAMETERS.some((name) => input[name] !== undefined)) return undefined;
+    if (command instanceof PutCommand) {
+      const marshalledInput = marshalled<PutItemCommandInput>(input, ['Item', 'ExpressionAttributeValues']);
+      return this.plain.send(new PutItemCommand(marshalledInput)).then(withPlainAttributes);
     }
-    if (
-      command instanceof UpdateCommand &&
-      command.input.Expected === undefined &&
-      command.input.AttributeUpdates === undefined
-    ) {
-      const { Key, ExpressionAttributeValues, ...rest } = command.input;
-      return this.plain
-        .send(
-          new UpdateItemCommand({
-            ...rest,
-            Key: toAttributeValues(Key),
-            ExpressionAttributeValues: toAttributeValues(ExpressionAttributeValues),
-          }),
-        )
-        .then(withPlainAttributes);
+    if (command instanceof UpdateCommand) {
+      const marshalledInput = marshalled<UpdateItemCommandInput>(input, ['Key', 'ExpressionAttributeValues']);
+      return this.plain.send(new UpdateItemCommand(marshalledInput)).then(withPlainAttributes);
     }
-    if (command instanceof DeleteCommand && command.input.Expected === undefined) {
-      const { Key, ExpressionAttributeValues, ...rest } = command.input;
-      return this.plain
-        .send(
-          new DeleteItemCommand({
-            ...rest,
-            Key: toAttributeValues(Key),
-            ExpressionAttributeValues: toAttributeValues(ExpressionAttributeValues),
-          }),
-        )
-        .then(withPlainAttributes);
+    if (command instanceof DeleteCommand) {
+      const marshalledInput = marshalled<DeleteItemCommandInput>(input, ['Key', 'ExpressionAttributeValues']);
+      return this.plain.send(new DeleteItemCommand(marshalledInput)).then(withPlainAttributes);
     }
-    if (
-      command instanceof QueryCommand &&
-      command.input.KeyConditions === undefined &&
-      command.input.QueryFilter === undefined
-    ) {
-      const { ExclusiveStartKey, ExpressionAttributeValues, ...rest } = command.input;
+    if (command instanceof QueryCommand) {
+      const marshalledInput = marshalled<QueryCommandInput>(input, [
+        'ExclusiveStartKey',
+        'ExpressionAttributeValues',
+      ]);
       return this.plain
-        .send(
-          new QueryItemsCommand({
-            ...rest,
-            ExclusiveStartKey: toAttributeValues(ExclusiveStartKey),
-            ExpressionAttributeValues: toAttributeValues(ExpressionAttributeValues),
-          }),
-        )
+        .send(new QueryItemsCommand(marshalledInput))
         .then(({ Items, LastEvaluatedKey, ...output }) => ({
           ...output,
           Items: Items?.map((item) => unmarshall(item)),
@@ -130,6 +101,16 @@ class CachedStackDocumentClient extends DynamoDBDocumentClient {
     }
     return undefined;
   }
+}
+
+/** Parameters lib-dynamodb marshals that this client does not: a command that uses one goes through lib-dynamodb. */
+const LEGACY_PARAMETERS = ['Expected', 'AttributeUpdates', 'KeyConditions', 'QueryFilter'] as const;
+
+/** `input`, with the named maps of plain values as attribute-value maps: the plain command's input. */
+function marshalled<Input>(input: object, fields: readonly string[]): Input {
+  const copy: Record<string, unknown> = { ...input };
+  for (const field of fields) copy[field] = toAttributeValues(copy[field] as Attributes | undefined);
+  return copy as Input;
 }
 
 function withPlainAttributes<T extends { Attributes?: Parameters<typeof unmarshall>[0] }>({

@@ -163,9 +163,17 @@ describe('makeDocumentClient', () => {
       await client.send(
         new BatchGetCommand({ RequestItems: { [tableName]: { Keys: [{ PK: 'none', SK: 'none' }] } } }),
       );
+      // A legacy parameter: lib-dynamodb marshals it, so the command goes through lib-dynamodb.
+      await client.send(
+        new DeleteCommand({
+          TableName: tableName,
+          Key: { PK: 'none', SK: 'none' },
+          Expected: { PK: { Exists: false } },
+        }),
+      );
     }
 
-    // Assess: Get and Query resolved once each; lib-dynamodb's BatchGet three times.
-    expect(resolved).toBe(5);
+    // Assess: Get and Query resolved once each; BatchGet and the legacy Delete on every request.
+    expect(resolved).toBe(8);
   });
 });
