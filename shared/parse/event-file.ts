@@ -1,6 +1,5 @@
 // The generator's Markdown: one event file (`### [date]`, `# headline`, sections) or one day listing (`## [date]`, entries).
 import type { NewsEvent, ParseResult, RelatedRef } from '../domain/event';
-import { stringMemo } from '../domain/string-memo';
 import { uniqueTopics } from '../domain/topics';
 import { type DateText, readDateText } from './dates';
 import { decideLang, LangEvidence } from './lang';
@@ -121,18 +120,7 @@ function collectEvidence(tokens: Token[]): LangEvidence {
   return evidence;
 }
 
-/**
- * A related event is listed by the same line in every file that links it (25,765 distinct lines of 63,813 in the
- * zh corpus), so each line is read once; every caller gets its own copy. Long lines are read but not kept.
- */
-const relatedLines = stringMemo(readRelatedLine, { entries: 20_000, maxChars: 500 });
-
 function readRelated(text: string): RelatedRef | undefined {
-  const ref = relatedLines(text);
-  return ref && { ...ref, topics: [...ref.topics] };
-}
-
-function readRelatedLine(text: string): RelatedRef | undefined {
   const link = itemLink(text);
   if (!link) return undefined;
   const ref = idFromCanonicalKey(link.href);

@@ -43,23 +43,6 @@ describe('parseEventObject: event files', () => {
     });
   });
 
-  it('gives every parse its own related events: a caller that edits one leaves the next parse untouched', () => {
-    // Prepare: the related lines are read once and remembered (see readRelated).
-    const key = 'news/2021/03/4/riverton-council-tram.md';
-    const first = eventOf(parseEventObject(key, fixture('en-event.md')));
-    const expected = structuredClone(first.related);
-
-    // Act
-    for (const ref of first.related) {
-      ref.title = 'edited';
-      ref.topics.push('edited');
-    }
-    const second = eventOf(parseEventObject(key, fixture('en-event.md')));
-
-    // Assess
-    expect(second.related).toEqual(expected);
-  });
-
   it('gives a file under a non-canonical key (no extension) the id its listing entry carries', () => {
     // Prepare
     const body = fixture('en-event.md');
