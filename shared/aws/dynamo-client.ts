@@ -67,13 +67,13 @@ class CachedStackDocumentClient extends DynamoDBDocumentClient {
   }
 
   private sendByKey(command: unknown): Promise<unknown> | undefined {
-    if (command instanceof GetCommand) {
-      return this.plain
-        .send(new GetItemCommand(marshalled<GetItemCommandInput>(command.input, ['Key'])))
-        .then(({ Item, ...output }) => ({ ...output, Item: fromAttributeValues(Item) }));
-    }
     const { input } = command as { input?: Record<string, unknown> };
     if (input === undefined || LEGACY_PARAMETERS.some((name) => input[name] !== undefined)) return undefined;
+    if (command instanceof GetCommand) {
+      return this.plain
+        .send(new GetItemCommand(marshalled<GetItemCommandInput>(input, ['Key'])))
+        .then(({ Item, ...output }) => ({ ...output, Item: fromAttributeValues(Item) }));
+    }
     if (command instanceof PutCommand) {
       const marshalledInput = marshalled<PutItemCommandInput>(input, ['Item', 'ExpressionAttributeValues']);
       return this.plain.send(new PutItemCommand(marshalledInput)).then(withPlainAttributes);

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDocumentClient } from '../../shared/aws/dynamo-client';
 import { type LocalDynamo, startLocalDynamo } from '../support/local-aws';
 
-// The handlers' document client sends Get, Put, Update and Delete by key itself, through smithy's cached
+// The handlers' document client sends Get, Put, Update, Delete and Query itself, through smithy's cached
 // middleware; these tests hold it to what lib-dynamodb answers for the same commands, on dynalite.
 describe('makeDocumentClient', () => {
   let dynamo: LocalDynamo;
