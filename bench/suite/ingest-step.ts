@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { SQSRecord } from 'aws-lambda';
 import { INGEST_BATCH_SIZE } from '../../shared/ingest/batched-store';
+import { runPool } from '../../shared/upload/pool';
 import { startIngestRig } from '../../test/support/local-aws';
 import { deliverInBatches, s3Message } from '../../test/support/sqs';
 import { emptyMeter, type Meter, meterClient } from './dynamo-meter';
@@ -21,8 +22,15 @@ const CONCURRENT_BATCHES = 4;
  * it again; on a loaded machine that happens to a few records a run, which is the protocol, not an error.
  */
 const MAX_RECEIVES = 4;
-/** Two batches: enough for the handler's code to be compiled and its connections open before a slice is timed. */
-const WARMUP_FILES = 2 * BATCH_SIZE;
+/**
+ * Files ingested (and read back) before anything is timed: four rounds of the concurrent batches. A fresh
+ * process (the handler's, and dynalite's and s3rver's) takes about 1,200-1,600 files to reach its steady
+ * CPU per file (V8 compiles the hot paths as they get hot): on 2026-12-01 a fresh rig spent 10.5-11.9 ms
+ * of CPU (all three processes) per file on its first 400 files, 8.4-9.8 on the next 400 and 5.6-7.5 from
+ * 1,200 files on (docs/benchmarks.md, "Warm-up"). With two batches of warm-up the first timed slice was
+ * still compiling, which measured JIT warm-up instead of ingest; cold start is step 6.
+ */
+export const WARMUP_FILES = 4 * CONCURRENT_BATCHES * BATCH_SIZE;
 
 export async function ingestStep(plan: Plan): Promise<Figure[]> {
   const all = inputFiles(plan.seed);
@@ -47,14 +55,13 @@ export async function ingestStep(plan: Plan): Promise<Figure[]> {
   const readUnitsPerFile: number[] = [];
   let redelivered = 0;
   const upload = async (batch: typeof files): Promise<SQSRecord[]> => {
-    const messages: SQSRecord[] = [];
-    for (const file of batch) {
+    // Untimed: 8 at once, as `aws s3 cp --recursive` uploads.
+    await runPool(batch, 8, async (file) => {
       await rig.s3.client.send(
         new PutObjectCommand({ Bucket: rig.s3.bucket, Key: file.key, Body: file.body }),
       );
-      messages.push(s3Message({ key: file.key, sequencer: '01', size: file.body.byteLength }));
-    }
-    return messages;
+    });
+    return batch.map((file) => s3Message({ key: file.key, sequencer: '01', size: file.body.byteLength }));
   };
   const readBack = async (batch: typeof files): Promise<void> => {
     for (const file of batch) {

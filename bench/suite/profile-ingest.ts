@@ -1,7 +1,9 @@
 // Profiling aid for the ingest throughput target: `npx tsx bench/suite/profile-ingest.ts [files]
-// [out.cpuprofile]` puts that many zh corpus files in s3rver, then runs them through the real ingest
-// handler (batches of INGEST_BATCH_SIZE, 4 invocations at once) under the V8 CPU profiler, started only
-// around the ingest, so the profile shows where the handler process spends a file's time;
+// [out.cpuprofile] [warm-up files]` puts that many zh corpus files in s3rver, ingests the warm-up files
+// first (WARMUP_FILES by default, as the suite's ingest step: a fresh process is still compiling its hot
+// paths for the first thousand or so), then runs the rest through the real ingest handler (batches of
+// INGEST_BATCH_SIZE, 4 invocations at once) under the V8 CPU profiler, started only around that part, so the
+// profile shows where a warm handler process spends a file's time;
 // bench/suite/hot-spots.ts summarizes it. It also prints the CPU that dynalite's and s3rver's processes
 // spent per file; with STANDIN_CPU_PROFILE_DIR=<folder> set, they write their own profiles there on exit.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -15,6 +17,7 @@ import { runPool } from '../../shared/upload/pool';
 import { corpusFiles, corpusSkipMessage, hasCorpus } from '../../test/support/corpus';
 import { startIngestRig } from '../../test/support/local-aws';
 import { deliverInBatches, s3Message } from '../../test/support/sqs';
+import { WARMUP_FILES } from './ingest-step';
 import { cpuSeconds } from './process-cpu';
 
 if (!hasCorpus) {
@@ -23,13 +26,31 @@ if (!hasCorpus) {
 }
 const count = Number(process.argv[2] ?? 2_000);
 const out = process.argv[3] ?? join(tmpdir(), 'ingest.cpuprofile');
-const files = corpusFiles('zh').slice(0, count);
+const warmupCount = Number(process.argv[4] ?? WARMUP_FILES);
+const zh = corpusFiles('zh');
+const warmupFiles = zh.slice(count, count + warmupCount);
+const files = zh.slice(0, count);
 const rig = await startIngestRig();
 const messages: SQSRecord[] = new Array(files.length);
 await runPool(files, 8, async (file, index) => {
   const body = readFileSync(file.path);
   await rig.s3.client.send(new PutObjectCommand({ Bucket: rig.s3.bucket, Key: file.key, Body: body }));
   messages[index] = s3Message({ key: file.key, sequencer: (index + 1).toString(16), size: body.length });
+});
+const warmupMessages: SQSRecord[] = new Array(warmupFiles.length);
+await runPool(warmupFiles, 8, async (file, index) => {
+  const body = readFileSync(file.path);
+  await rig.s3.client.send(new PutObjectCommand({ Bucket: rig.s3.bucket, Key: file.key, Body: body }));
+  warmupMessages[index] = s3Message({
+    key: file.key,
+    sequencer: (index + 1).toString(16),
+    size: body.length,
+  });
+});
+await deliverInBatches(rig.handler, warmupMessages, {
+  batchSize: INGEST_BATCH_SIZE,
+  concurrency: 4,
+  maxReceives: 3,
 });
 /** CPU seconds used so far by each stand-in's process (its own process, not this one). */
 const standIns = { dynalite: rig.dynamo.service.pid, s3rver: rig.s3.service.pid };
