@@ -38,11 +38,8 @@ export function lastMonthDays(today: Date, count: number): string[] {
 export function latencyRoutes(s: Subjects, today: Date): LatencyRoute[] {
   const hot = s.hotTopic.slug;
   const cold = s.coldTopic.slug;
-  const topicFloor = (slug: string, limit = FEED): Floor => ({ kind: 'topic', slug, limit });
-  const dayFloor = (monthDay: string, limit = FEED): Floor => ({ kind: 'month-day', monthDay, limit });
-  // The page the cold subjects filled in the first store, at every size: growth compares the same answer.
-  const coldTopicPage = Math.min(FEED, s.firstCounts.coldTopic);
-  const coldDayPage = Math.min(FEED, s.firstCounts.coldMonthDay);
+  const topicFloor = (slug: string): Floor => ({ kind: 'topic', slug, limit: FEED });
+  const dayFloor = (monthDay: string): Floor => ({ kind: 'month-day', monthDay, limit: FEED });
   const monthDays = lastMonthDays(today, ANNIVERSARY_DAYS);
   const anniversaryFloor = (topic?: string): Floor => ({
     kind: 'month-days',
@@ -59,8 +56,8 @@ export function latencyRoutes(s: Subjects, today: Date): LatencyRoute[] {
     },
     {
       name: 'topic feed (cold)',
-      path: `/topics/${enc(cold)}/feed.atom?limit=${coldTopicPage}`,
-      floor: topicFloor(cold, coldTopicPage),
+      path: `/topics/${enc(cold)}/feed.atom`,
+      floor: topicFloor(cold),
       targeted: true,
     },
     {
@@ -71,8 +68,8 @@ export function latencyRoutes(s: Subjects, today: Date): LatencyRoute[] {
     },
     {
       name: 'on this day (cold)',
-      path: `/on-this-day/${s.coldMonthDay.monthDay}?limit=${coldDayPage}`,
-      floor: dayFloor(s.coldMonthDay.monthDay, coldDayPage),
+      path: `/on-this-day/${s.coldMonthDay.monthDay}`,
+      floor: dayFloor(s.coldMonthDay.monthDay),
       targeted: true,
     },
     {

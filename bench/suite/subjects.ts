@@ -2,9 +2,7 @@
 // from the generator itself (deterministic, and no Scan of the table it measures). They are picked once, in
 // the first (smallest) store, and asked about again at every larger size: growth then compares the same
 // question on a larger store. Picked by rank in each store, 10k, 100k and 1M named different topics, whose
-// pages differed in size, so a growth ratio measured the subject as much as the store. The cold subjects'
-// pages still grew with the store (the cold topic held 1 event at 10k and a full page at 1M), so they are
-// asked for the page they had in the first store at every size (`firstCounts`): the same answer, larger store.
+// pages differed in size, so a growth ratio measured the subject as much as the store.
 import { topicSlug } from '../../shared/domain/topics';
 import type { Generator } from './generate';
 
@@ -18,8 +16,6 @@ export interface Subjects {
   /** A spread of topics (by rank) and month-days for the load scenarios. */
   topicSample: string[];
   monthDaySample: string[];
-  /** The cold subjects' event counts in the first store, kept at every size: the page size they are asked for. */
-  firstCounts: { coldTopic: number; coldMonthDay: number };
 }
 
 export class SubjectCounter {
@@ -107,6 +103,5 @@ export function pickSubjects(
     hotEvent: { id: first[1].newest.id },
     topicSample: spread(byTopic, 20).map(([slug]) => slug),
     monthDaySample: spread(byDay, 20).map(([monthDay]) => monthDay),
-    firstCounts: { coldTopic: last[1].events, coldMonthDay: quietest[1] },
   };
 }
