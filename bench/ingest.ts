@@ -149,18 +149,31 @@ async function main(): Promise<void> {
   const warmup = zh.slice(-WARMUP_FILES);
   const measured = zh.slice(0, -WARMUP_FILES);
   const sliceSize = Math.min(Math.floor(limit / REPEATS), Math.floor(measured.length / REPEATS));
+  // The handler's own S3 client, as the suite's floor: the floor reads as the handler reads.
+  const readBack = async (files: CorpusFile[]): Promise<void> => {
+    for (const file of files) {
+      const object = await clients.s3.send(new GetObjectCommand({ Bucket: s3.bucket, Key: file.key }));
+      await object.Body?.transformToByteArray();
+    }
+  };
+  /** Delivers the messages as SQS does (what a batch reports failed comes again); returns the redeliveries. */
+  const ingest = async (messages: SQSRecord[]): Promise<number> => {
+    let receivedAgain = 0;
+    const failed = await deliverInBatches(handler, messages, {
+      batchSize: BATCH_SIZE,
+      concurrency: CONCURRENT_BATCHES,
+      maxReceives: 3,
+      onRedelivery: (ids) => {
+        receivedAgain += ids.length;
+      },
+    });
+    if (failed.length > 0) throw new Error(`ingest failures in bench: ${failed.length}`);
+    return receivedAgain;
+  };
   const warmupMessages: SQSRecord[] = [];
   for (const file of warmup) warmupMessages.push(await upload(file, '01'));
-  for (const file of warmup)
-    await (
-      await clients.s3.send(new GetObjectCommand({ Bucket: s3.bucket, Key: file.key }))
-    ).Body?.transformToByteArray();
-  const warmupFailed = await deliverInBatches(handler, warmupMessages, {
-    batchSize: BATCH_SIZE,
-    concurrency: CONCURRENT_BATCHES,
-    maxReceives: 3,
-  });
-  if (warmupFailed.length > 0) throw new Error(`ingest failures in warm-up: ${warmupFailed.length}`);
+  await readBack(warmup);
+  await ingest(warmupMessages);
   meter = { requests: 0, tableUnits: 0, indexUnits: 0 };
   timeByCommand.clear();
   const floorRates: number[] = [];
@@ -171,25 +184,12 @@ async function main(): Promise<void> {
     for (const file of slice) messages.push(await upload(file, '01'));
 
     const floorStart = performance.now();
-    for (const file of slice) {
-      // The handler's own S3 client, as the suite's floor: the floor reads as the handler reads.
-      const object = await clients.s3.send(new GetObjectCommand({ Bucket: s3.bucket, Key: file.key }));
-      await object.Body?.transformToByteArray();
-    }
+    await readBack(slice);
     floorRates.push(slice.length / ((performance.now() - floorStart) / 1000));
 
+    // The time includes redeliveries, as SQS makes them.
     const ingestStart = performance.now();
-    let receivedAgain = 0;
-    const failed = await deliverInBatches(handler, messages, {
-      batchSize: BATCH_SIZE,
-      concurrency: CONCURRENT_BATCHES,
-      // As SQS redelivers what a batch reports failed; the time includes it.
-      maxReceives: 3,
-      onRedelivery: (ids) => {
-        receivedAgain += ids.length;
-      },
-    });
-    if (failed.length > 0) throw new Error(`ingest failures in bench: ${failed.length}`);
+    const receivedAgain = await ingest(messages);
     ingestRates.push(slice.length / ((performance.now() - ingestStart) / 1000));
     process.stdout.write(
       `  repeat ${repeat + 1}/${REPEATS}: ${slice.length} files, ${receivedAgain} received again\n`,

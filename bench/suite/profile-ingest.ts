@@ -31,27 +31,27 @@ const zh = corpusFiles('zh');
 const warmupFiles = zh.slice(count, count + warmupCount);
 const files = zh.slice(0, count);
 const rig = await startIngestRig();
-const messages: SQSRecord[] = new Array(files.length);
-await runPool(files, 8, async (file, index) => {
-  const body = readFileSync(file.path);
-  await rig.s3.client.send(new PutObjectCommand({ Bucket: rig.s3.bucket, Key: file.key, Body: body }));
-  messages[index] = s3Message({ key: file.key, sequencer: (index + 1).toString(16), size: body.length });
-});
-const warmupMessages: SQSRecord[] = new Array(warmupFiles.length);
-await runPool(warmupFiles, 8, async (file, index) => {
-  const body = readFileSync(file.path);
-  await rig.s3.client.send(new PutObjectCommand({ Bucket: rig.s3.bucket, Key: file.key, Body: body }));
-  warmupMessages[index] = s3Message({
-    key: file.key,
-    sequencer: (index + 1).toString(16),
-    size: body.length,
+/** PutObjects the files, 8 at once, and returns their notifications in order (sequencers from `first`). */
+const upload = async (batch: typeof files, first: number): Promise<SQSRecord[]> => {
+  const messages: SQSRecord[] = new Array(batch.length);
+  await runPool(batch, 8, async (file, index) => {
+    const body = readFileSync(file.path);
+    await rig.s3.client.send(new PutObjectCommand({ Bucket: rig.s3.bucket, Key: file.key, Body: body }));
+    messages[index] = s3Message({
+      key: file.key,
+      sequencer: (first + index).toString(16),
+      size: body.length,
+    });
   });
-});
-await deliverInBatches(rig.handler, warmupMessages, {
+  return messages;
+};
+const messages = await upload(files, 1);
+const warmupFailures = await deliverInBatches(rig.handler, await upload(warmupFiles, 1), {
   batchSize: INGEST_BATCH_SIZE,
   concurrency: 4,
   maxReceives: 3,
 });
+if (warmupFailures.length > 0) throw new Error(`${warmupFailures.length} warm-up files failed`);
 /** CPU seconds used so far by each stand-in's process (its own process, not this one). */
 const standIns = { dynalite: rig.dynamo.service.pid, s3rver: rig.s3.service.pid };
 const childCpu = (): Map<string, number> =>
