@@ -11,7 +11,7 @@ import { tableSchema } from '../shared/store/table-schema';
 import { type CorpusFile, corpusFiles, hasCorpus } from '../test/support/corpus';
 import { startIngestRig } from '../test/support/local-aws';
 import { deliverInBatches, s3Message, sqsEvent } from '../test/support/sqs';
-import { WARMUP_FILES } from './suite/ingest-step';
+import { sliceOfWholeRounds, timeSlice, WARMUP_FILES } from './suite/ingest-step';
 
 const REPEATS = 3;
 /** Concurrent handler invocations, as an SQS event source runs several pollers. */
@@ -77,20 +77,23 @@ async function main(): Promise<void> {
     console.log('[bench] skipped: no corpus to ingest');
     return;
   }
-  const limit = Number(process.argv[2] ?? process.env.FILES ?? 1500);
+  const limit = Number(process.argv[2] ?? process.env.FILES ?? 2400);
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   const rig = await startIngestRig();
   const { s3, handler } = rig;
   const { clients } = await import('../shared/aws/clients');
 
   let meter: Meter = { requests: 0, tableUnits: 0, indexUnits: 0 };
+  // Write units are asked for only while the per-file cost is measured: the throughput runs send what the
+  // deployed handler sends (ConsumedCapacity makes every write's response larger).
+  let askCapacity = true;
   const timeByCommand = new Map<string, { calls: number; ms: number }>();
   clients.dynamo.middlewareStack.add(
     (next, context) => async (args) => {
       const started = performance.now();
       const input = args.input as Record<string, unknown>;
       const isWrite = /^(Put|Update|Delete|BatchWrite)/.test(String(context.commandName));
-      if (isWrite) input.ReturnConsumedCapacity = 'TOTAL';
+      if (isWrite && askCapacity) input.ReturnConsumedCapacity = 'TOTAL';
       meter.requests++;
       const result = await next(args);
       // Updates split by what they do (claim, counter, touch, marker), the rest by command.
@@ -107,7 +110,7 @@ async function main(): Promise<void> {
       };
       const consumed = [output.ConsumedCapacity ?? []].flat();
       // Reads report capacity too when asked; only writes were asked.
-      if (isWrite) {
+      if (isWrite && askCapacity) {
         meter.tableUnits += consumed.reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
         meter.indexUnits += indexUnitsOf(input);
       }
@@ -140,15 +143,21 @@ async function main(): Promise<void> {
 
   meter = { requests: 0, tableUnits: 0, indexUnits: 0 };
   timeByCommand.clear();
+  askCapacity = false;
 
   // 2. Throughput: zh files through the handler in batches, several invocations at once, against
-  // reading the same objects from S3 alone, one after another. Each repeat takes a fresh slice of files,
+  // reading the same objects from S3 alone, one after another, before and after each slice's ingest
+  // (timeSlice). Each repeat takes a fresh slice of whole rounds of the concurrent batches,
   // after WARMUP_FILES others (ingested and read back, untimed) have brought all three processes to their
   // steady state, as the suite's ingest step does.
   const zh = corpusFiles('zh').filter((file) => !threeTopicFiles.includes(file));
   const warmup = zh.slice(-WARMUP_FILES);
   const measured = zh.slice(0, -WARMUP_FILES);
-  const sliceSize = Math.min(Math.floor(limit / REPEATS), Math.floor(measured.length / REPEATS));
+  const sliceSize = sliceOfWholeRounds(
+    Math.min(limit, measured.length),
+    REPEATS,
+    CONCURRENT_BATCHES * BATCH_SIZE,
+  );
   // The handler's own S3 client, as the suite's floor: the floor reads as the handler reads.
   const readBack = async (files: CorpusFile[]): Promise<void> => {
     for (const file of files) {
@@ -183,14 +192,17 @@ async function main(): Promise<void> {
     const messages: SQSRecord[] = [];
     for (const file of slice) messages.push(await upload(file, '01'));
 
-    const floorStart = performance.now();
-    await readBack(slice);
-    floorRates.push(slice.length / ((performance.now() - floorStart) / 1000));
-
     // The time includes redeliveries, as SQS makes them.
-    const ingestStart = performance.now();
-    const receivedAgain = await ingest(messages);
-    ingestRates.push(slice.length / ((performance.now() - ingestStart) / 1000));
+    let receivedAgain = 0;
+    const times = await timeSlice(
+      slice.length,
+      () => readBack(slice),
+      async () => {
+        receivedAgain = await ingest(messages);
+      },
+    );
+    floorRates.push(...times.floorRates);
+    ingestRates.push(times.ingestRate);
     process.stdout.write(
       `  repeat ${repeat + 1}/${REPEATS}: ${slice.length} files, ${receivedAgain} received again\n`,
     );
@@ -211,7 +223,7 @@ async function main(): Promise<void> {
   console.log(
     `zh files through the handler (batches of ${BATCH_SIZE}, ${CONCURRENT_BATCHES} invocations at once, ${REPEATS} × ${sliceSize} files)`,
   );
-  console.log(`  floor: S3 GetObject alone    ${spread(floorRates)} files/s`);
+  console.log(`  floor: S3 GetObject alone    ${spread(floorRates)} files/s (before and after each slice)`);
   console.log(`  ingest                       ${spread(ingestRates)} files/s`);
   console.log(
     `  DynamoDB requests per file   ${throughputRequests.toFixed(1)} (listings and event files, waits included)`,

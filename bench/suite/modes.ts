@@ -50,7 +50,8 @@ export function planFor(args: readonly string[]): Plan {
     ...common,
     sizes: mode === 'full' ? [10_000, 100_000, 1_000_000] : [10_000, 100_000],
     parseRounds: 7,
-    ingestFiles: 1_500,
+    // 3 slices of 800: two rounds of the four concurrent batches each (ROUND_FILES).
+    ingestFiles: 2_400,
     warmupRequests: 20,
     latencyRequests: 60,
     latencyRounds: 5,

@@ -5,6 +5,7 @@ import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
+  BATCH_WRITES_IN_FLIGHT,
   backoffDelay,
   batchWrite,
   type RetryPolicy,
@@ -64,6 +65,55 @@ describe('batchWrite', () => {
     expect(
       dynamo.commandCalls(BatchWriteCommand).map((c) => c.args[0].input.RequestItems?.[table]?.length),
     ).toEqual([25, 25, 10]);
+  });
+
+  it('sends up to BATCH_WRITES_IN_FLIGHT chunks at once, and every item once', async () => {
+    // Prepare: each call stays open until the test has seen how many are open together.
+    let open = 0;
+    let mostOpen = 0;
+    dynamo.on(BatchWriteCommand).callsFake(async () => {
+      open++;
+      mostOpen = Math.max(mostOpen, open);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      open--;
+      return {};
+    });
+    const requests = puts(25 * (BATCH_WRITES_IN_FLIGHT + 2));
+
+    // Act
+    await batchWrite(client, table, requests, recordingPolicy());
+
+    // Assess
+    expect(mostOpen).toBe(BATCH_WRITES_IN_FLIGHT);
+    const sent = dynamo
+      .commandCalls(BatchWriteCommand)
+      .flatMap((call) => call.args[0].input.RequestItems?.[table]);
+    expect(sent).toHaveLength(requests.length);
+    expect(new Set(sent)).toEqual(new Set(requests));
+  });
+
+  it('starts no chunk after one gives up, and waits for those in flight', async () => {
+    // Prepare: the first chunk stays unprocessed; the others succeed after a delay.
+    const requests = puts(25 * (BATCH_WRITES_IN_FLIGHT + 3));
+    const first = requests.slice(0, 25);
+    const finished: number[] = [];
+    dynamo.on(BatchWriteCommand).callsFake(async (input) => {
+      const chunk = input.RequestItems[table];
+      if (chunk[0] === first[0]) return { UnprocessedItems: { [table]: chunk } };
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      finished.push(requests.indexOf(chunk[0]) / 25);
+      return {};
+    });
+
+    // Act
+    const outcome = batchWrite(client, table, requests, recordingPolicy());
+
+    // Assess: the caller hears the transient error only after the chunks already sent have landed.
+    await expect(outcome).rejects.toBeInstanceOf(UnprocessedItemsError);
+    expect(finished.sort((a, b) => a - b)).toEqual(
+      Array.from({ length: BATCH_WRITES_IN_FLIGHT - 1 }, (_, index) => index + 1),
+    );
+    expect(dynamo.commandCalls(BatchWriteCommand)).toHaveLength(8 + BATCH_WRITES_IN_FLIGHT - 1);
   });
 
   it('gives up with a transient error when items stay unprocessed', async () => {
