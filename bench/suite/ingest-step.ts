@@ -47,22 +47,23 @@ export function sliceOfWholeRounds(files: number, repeats: number, round = ROUND
 }
 
 export interface SliceTimes {
-  /** The floor's files/s: read before the slice's ingest and again after it. */
-  floorRates: [number, number];
   ingestRate: number;
+  /** The floor's files/s: the same objects read again once the slice is ingested. */
+  floorRate: number;
 }
 
 /**
- * Times one uploaded slice: the floor's reads, the ingest, then the floor's reads again. First the uploads'
- * dirty pages are written out (`sync`), so the kernel's writeback of s3rver's new files (tens of MB) is in
- * neither measurement. The floor is read on both sides because a read just after the uploads ran slower
- * than one after the ingest (2026-12-01: 600-770 against 780-940 files/s in the same runs), and the ingest
- * sits between the two.
+ * Times one uploaded slice: its ingest, then the floor's reads of the same objects. First the uploads' dirty
+ * pages are written out (`sync`), so the kernel's writeback of s3rver's new files is in neither. The floor
+ * is read after the ingest, not before: for a few seconds after the uploads a read ran 10-25 % slower
+ * (2026-12-01: 640-840 files/s straight after them, 840-930 five seconds later or after the ingest, in
+ * the same runs), so a floor read first measured the uploads' aftermath as much as S3. The ingest starts
+ * right after the uploads, as notifications do.
  */
 export async function timeSlice(
   files: number,
-  readBack: () => Promise<void>,
   ingest: () => Promise<void>,
+  readBack: () => Promise<void>,
 ): Promise<SliceTimes> {
   spawnSync('sync');
   const rate = async (work: () => Promise<void>): Promise<number> => {
@@ -70,10 +71,9 @@ export async function timeSlice(
     await work();
     return files / ((performance.now() - start) / 1000);
   };
-  const before = await rate(readBack);
   const ingestRate = await rate(ingest);
-  const after = await rate(readBack);
-  return { floorRates: [before, after], ingestRate };
+  const floorRate = await rate(readBack);
+  return { ingestRate, floorRate };
 }
 
 export async function ingestStep(plan: Plan): Promise<Figure[]> {
@@ -137,14 +137,14 @@ export async function ingestStep(plan: Plan): Promise<Figure[]> {
       const sliceMeter = emptyMeter();
       const times = await timeSlice(
         batch.length,
-        () => readBack(batch),
         async () => {
           meter = sliceMeter;
           await ingest(messages);
           meter = undefined;
         },
+        () => readBack(batch),
       );
-      floorRates.push(...times.floorRates);
+      floorRates.push(times.floorRate);
       ingestRates.push(times.ingestRate);
       requestsPerFile.push(sliceMeter.requests / batch.length);
       unitsPerFile.push(sliceMeter.writeUnits / batch.length);
@@ -155,7 +155,7 @@ export async function ingestStep(plan: Plan): Promise<Figure[]> {
     await rig.close();
   }
   bar.done();
-  const how = `${warmup.length} other files ingested first, unmeasured; then ${plan.ingestRepeats} fresh slices of ${slice} ${zh.length > 0 ? 'zh corpus' : 'generated'} files; SQS batches of ${BATCH_SIZE}, ${CONCURRENT_BATCHES} invocations at once, a record that failed as transient delivered again at once (up to ${MAX_RECEIVES} receives, as the queue's redrive policy; ${redelivered} redeliveries in this run); floor: sequential GetObject of the same objects through the handler's S3 client, before and after each slice's ingest, the uploads' writeback flushed first`;
+  const how = `${warmup.length} other files ingested first, unmeasured; then ${plan.ingestRepeats} fresh slices of ${slice} ${zh.length > 0 ? 'zh corpus' : 'generated'} files; SQS batches of ${BATCH_SIZE}, ${CONCURRENT_BATCHES} invocations at once, a record that failed as transient delivered again at once (up to ${MAX_RECEIVES} receives, as the queue's redrive policy; ${redelivered} redeliveries in this run); floor: sequential GetObject of the same objects through the handler's S3 client, after each slice's ingest (the uploads' writeback flushed before it)`;
   return [
     pairedFigure(
       'ingest: files/s vs S3-read floor',
