@@ -146,9 +146,10 @@ async function main(): Promise<void> {
   askCapacity = false;
 
   // 2. Throughput: zh files through the handler in batches, several invocations at once, against
-  // reading the same objects from S3 alone, one after another, once the slice is ingested (timeSlice). Each repeat takes a fresh slice of whole rounds of the concurrent batches,
-  // after WARMUP_FILES others (ingested and read back, untimed) have brought all three processes to their
-  // steady state, as the suite's ingest step does.
+  // reading the same objects from S3 alone, one after another, once the slice is ingested (timeSlice).
+  // Each repeat takes a fresh slice of whole rounds of the concurrent batches, after WARMUP_FILES others
+  // (ingested and read back, untimed) have brought all three processes to their steady state, as the
+  // suite's ingest step does.
   const zh = corpusFiles('zh').filter((file) => !threeTopicFiles.includes(file));
   const warmup = zh.slice(-WARMUP_FILES);
   const measured = zh.slice(0, -WARMUP_FILES);
