@@ -93,27 +93,39 @@ describe('batchWrite', () => {
   });
 
   it('starts no chunk after one gives up, and waits for those in flight', async () => {
-    // Prepare: the first chunk stays unprocessed; the others succeed after a delay.
+    // Prepare: the first chunk stays unprocessed; the others land only once it has given up (its last
+    // attempt, then a macrotask, by which time the caller's pool has seen the failure), so no timing decides.
+    const policy = recordingPolicy();
     const requests = puts(25 * (BATCH_WRITES_IN_FLIGHT + 3));
     const first = requests.slice(0, 25);
     const finished: number[] = [];
+    let firstAttempts = 0;
+    let openGate = () => {};
+    const gate = new Promise<void>((resolve) => {
+      openGate = resolve;
+    });
     dynamo.on(BatchWriteCommand).callsFake(async (input) => {
       const chunk = input.RequestItems[table];
-      if (chunk[0] === first[0]) return { UnprocessedItems: { [table]: chunk } };
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      if (chunk[0] === first[0]) {
+        if (++firstAttempts === policy.maxAttempts) setTimeout(openGate, 0);
+        return { UnprocessedItems: { [table]: chunk } };
+      }
+      await gate;
       finished.push(requests.indexOf(chunk[0]) / 25);
       return {};
     });
 
     // Act
-    const outcome = batchWrite(client, table, requests, recordingPolicy());
+    const outcome = batchWrite(client, table, requests, policy);
 
     // Assess: the caller hears the transient error only after the chunks already sent have landed.
     await expect(outcome).rejects.toBeInstanceOf(UnprocessedItemsError);
     expect(finished.sort((a, b) => a - b)).toEqual(
       Array.from({ length: BATCH_WRITES_IN_FLIGHT - 1 }, (_, index) => index + 1),
     );
-    expect(dynamo.commandCalls(BatchWriteCommand)).toHaveLength(8 + BATCH_WRITES_IN_FLIGHT - 1);
+    expect(dynamo.commandCalls(BatchWriteCommand)).toHaveLength(
+      policy.maxAttempts + BATCH_WRITES_IN_FLIGHT - 1,
+    );
   });
 
   it('gives up with a transient error when items stay unprocessed', async () => {
