@@ -1,7 +1,7 @@
 // The four targeted read routes (topic feed and on this day, hot and cold) against their floors, with more
 // rounds than `--quick` gives them, for before/after runs of two trees on a noisy machine:
 // `npx tsx bench/suite/ab-targets.ts [events] [rounds] [out.json]` in each tree, alternately. The floors are
-// stores-step.ts's: one raw Query of 50 on the same partition, or on the same month-day index partition
+// stores-step.ts's: one raw Query of the route's page (50, or a cold subject's page) on the same partition, or on the same month-day index partition
 // (its projection, whatever the tree's table-schema.ts says). Each round: 40 sequential requests per route,
 // then 40 of its floor; the figure is the median over rounds of each round's p50.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +17,7 @@ import { percentile } from './figures';
 import { eventGenerator } from './generate';
 import { eventPool, inputFiles } from './inputs';
 import { planFor } from './modes';
+import { coldPage } from './routes';
 import { growStore } from './store-load';
 import { SubjectCounter } from './subjects';
 
@@ -29,10 +30,12 @@ const dataDir = mkdtempSync(join(tmpdir(), 'bench-ab-'));
 const stack = await startLocalStack(quietStackOptions(dataDir, false));
 const { client: dynamo, doc: client } = localDynamoClients(stack.dynamoEndpoint);
 await growStore(client, 'events', generator, { from: 0, to: events }, '2026-11-30T00:00:00.000Z');
+// Read settled, as stores-step.ts does: not while LevelDB compacts what the load wrote.
+await stack.compactTables();
 const s = new SubjectCounter(generator).countTo(events);
 const { monthDayIndex, partitionKey: PK } = tableSchema;
 const year = String(new Date().getUTCFullYear());
-const mdQuery = (md: string) =>
+const mdQuery = (md: string, limit = 50) =>
   new QueryCommand({
     TableName: 'events',
     IndexName: monthDayIndex.name,
@@ -40,16 +43,16 @@ const mdQuery = (md: string) =>
     ExpressionAttributeNames: { '#pk': monthDayIndex.partitionKey, '#sk': monthDayIndex.sortKey },
     ExpressionAttributeValues: { ':pk': monthDayPartition(md), ':y': year },
     ScanIndexForward: false,
-    Limit: 50,
+    Limit: limit,
   });
-const topicQuery = (slug: string) =>
+const topicQuery = (slug: string, limit = 50) =>
   new QueryCommand({
     TableName: 'events',
     KeyConditionExpression: '#pk = :pk',
     ExpressionAttributeNames: { '#pk': PK },
     ExpressionAttributeValues: { ':pk': topicPartition(slug) },
     ScanIndexForward: false,
-    Limit: 50,
+    Limit: limit,
   });
 const get = async (path: string) => {
   const r = await fetch(stack.baseUrl + path);
@@ -65,8 +68,8 @@ const routes: [string, () => Promise<unknown>, () => Promise<unknown>][] = [
   ],
   [
     'topic feed (cold)',
-    () => get(`/topics/${enc(s.coldTopic.slug)}/feed.atom`),
-    () => client.send(topicQuery(s.coldTopic.slug)),
+    () => get(`/topics/${enc(s.coldTopic.slug)}/feed.atom?limit=${coldPage(s.coldTopic)}`),
+    () => client.send(topicQuery(s.coldTopic.slug, coldPage(s.coldTopic))),
   ],
   [
     'on this day (hot)',
@@ -75,8 +78,8 @@ const routes: [string, () => Promise<unknown>, () => Promise<unknown>][] = [
   ],
   [
     'on this day (cold)',
-    () => get(`/on-this-day/${s.coldMonthDay.monthDay}`),
-    () => client.send(mdQuery(s.coldMonthDay.monthDay)),
+    () => get(`/on-this-day/${s.coldMonthDay.monthDay}?limit=${coldPage(s.coldMonthDay)}`),
+    () => client.send(mdQuery(s.coldMonthDay.monthDay, coldPage(s.coldMonthDay))),
   ],
 ];
 for (const [, route, floor] of routes)

@@ -35,11 +35,22 @@ export function lastMonthDays(today: Date, count: number): string[] {
   );
 }
 
+/**
+ * The page a cold subject is asked for: as many events as it had in the store where it was picked (never
+ * more than a default page), so that every store size answers the same number of entries and a growth
+ * ratio measures the store, not an answer that grows with it. Hot subjects fill a default page everywhere.
+ */
+export function coldPage(subject: { page: number }): number {
+  return Math.max(1, Math.min(FEED, subject.page));
+}
+
 export function latencyRoutes(s: Subjects, today: Date): LatencyRoute[] {
   const hot = s.hotTopic.slug;
   const cold = s.coldTopic.slug;
-  const topicFloor = (slug: string): Floor => ({ kind: 'topic', slug, limit: FEED });
-  const dayFloor = (monthDay: string): Floor => ({ kind: 'month-day', monthDay, limit: FEED });
+  const coldTopicPage = coldPage(s.coldTopic);
+  const coldDayPage = coldPage(s.coldMonthDay);
+  const topicFloor = (slug: string, limit = FEED): Floor => ({ kind: 'topic', slug, limit });
+  const dayFloor = (monthDay: string, limit = FEED): Floor => ({ kind: 'month-day', monthDay, limit });
   const monthDays = lastMonthDays(today, ANNIVERSARY_DAYS);
   const anniversaryFloor = (topic?: string): Floor => ({
     kind: 'month-days',
@@ -56,8 +67,8 @@ export function latencyRoutes(s: Subjects, today: Date): LatencyRoute[] {
     },
     {
       name: 'topic feed (cold)',
-      path: `/topics/${enc(cold)}/feed.atom`,
-      floor: topicFloor(cold),
+      path: `/topics/${enc(cold)}/feed.atom?limit=${coldTopicPage}`,
+      floor: topicFloor(cold, coldTopicPage),
       targeted: true,
     },
     {
@@ -68,8 +79,8 @@ export function latencyRoutes(s: Subjects, today: Date): LatencyRoute[] {
     },
     {
       name: 'on this day (cold)',
-      path: `/on-this-day/${s.coldMonthDay.monthDay}`,
-      floor: dayFloor(s.coldMonthDay.monthDay),
+      path: `/on-this-day/${s.coldMonthDay.monthDay}?limit=${coldDayPage}`,
+      floor: dayFloor(s.coldMonthDay.monthDay, coldDayPage),
       targeted: true,
     },
     {
@@ -81,9 +92,9 @@ export function latencyRoutes(s: Subjects, today: Date): LatencyRoute[] {
     },
     {
       name: 'topic page (cold)',
-      path: `/topics/${enc(cold)}`,
+      path: `/topics/${enc(cold)}?limit=${coldTopicPage}`,
       accept: 'text/html',
-      floor: topicFloor(cold),
+      floor: topicFloor(cold, coldTopicPage),
       targeted: false,
     },
     {

@@ -2,15 +2,31 @@
 // from the generator itself (deterministic, and no Scan of the table it measures). They are picked once, in
 // the first (smallest) store, and asked about again at every larger size: growth then compares the same
 // question on a larger store. Picked by rank in each store, 10k, 100k and 1M named different topics, whose
-// pages differed in size, so a growth ratio measured the subject as much as the store.
+// pages differed in size, so a growth ratio measured the subject as much as the store. For the same reason
+// each subject carries `page`, the events it had where it was picked: the cold ones are asked for a page of
+// that size at every store size, so the answer keeps its size while the store grows (02-29 had 5 events at
+// 10k and 38 at 100k; asked for a default page of 50, its answer grew 7.6× and so did its raw Query floor).
 import { topicSlug } from '../../shared/domain/topics';
 import type { Generator } from './generate';
 
+/** `events` as counted in the store asked about now; `page`, as counted where the subject was picked. */
+export interface TopicSubject {
+  slug: string;
+  label: string;
+  events: number;
+  page: number;
+}
+export interface MonthDaySubject {
+  monthDay: string;
+  events: number;
+  page: number;
+}
+
 export interface Subjects {
-  hotTopic: { slug: string; label: string; events: number };
-  coldTopic: { slug: string; label: string; events: number };
-  hotMonthDay: { monthDay: string; events: number };
-  coldMonthDay: { monthDay: string; events: number };
+  hotTopic: TopicSubject;
+  coldTopic: TopicSubject;
+  hotMonthDay: MonthDaySubject;
+  coldMonthDay: MonthDaySubject;
   /** The hot topic's newest event (its id is `<date>/<slug>`): the event page measured. */
   hotEvent: { id: string };
   /** A spread of topics (by rank) and month-days for the load scenarios. */
@@ -61,11 +77,11 @@ function countedAgain(
   topics: ReadonlyMap<string, { events: number }>,
   monthDays: ReadonlyMap<string, number>,
 ): Subjects {
-  const topicNow = (topic: Subjects['hotTopic']) => ({
+  const topicNow = (topic: TopicSubject) => ({
     ...topic,
     events: topics.get(topic.slug)?.events ?? topic.events,
   });
-  const dayNow = (day: Subjects['hotMonthDay']) => ({
+  const dayNow = (day: MonthDaySubject) => ({
     ...day,
     events: monthDays.get(day.monthDay) ?? day.events,
   });
@@ -96,10 +112,10 @@ export function pickSubjects(
       (_, i) => list[Math.floor((i * list.length) / count)] as T,
     );
   return {
-    hotTopic: { slug: first[0], label: first[1].label, events: first[1].events },
-    coldTopic: { slug: last[0], label: last[1].label, events: last[1].events },
-    hotMonthDay: { monthDay: busiest[0], events: busiest[1] },
-    coldMonthDay: { monthDay: quietest[0], events: quietest[1] },
+    hotTopic: { slug: first[0], label: first[1].label, events: first[1].events, page: first[1].events },
+    coldTopic: { slug: last[0], label: last[1].label, events: last[1].events, page: last[1].events },
+    hotMonthDay: { monthDay: busiest[0], events: busiest[1], page: busiest[1] },
+    coldMonthDay: { monthDay: quietest[0], events: quietest[1], page: quietest[1] },
     hotEvent: { id: first[1].newest.id },
     topicSample: spread(byTopic, 20).map(([slug]) => slug),
     monthDaySample: spread(byDay, 20).map(([monthDay]) => monthDay),

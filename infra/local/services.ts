@@ -79,17 +79,41 @@ async function forkService(
   };
 }
 
+export interface DynaliteService extends RunningService {
+  /**
+   * Compacts the LevelDB that holds the tables on disk (nothing to do in memory) and resolves when it is
+   * done: a store just bulk-loaded then reads as a settled one does, not while LevelDB compacts it.
+   */
+  compact(): Promise<void>;
+}
+
 /** Starts dynalite in a child process (see dynalite-process.mjs), on `port` or an ephemeral one. */
 export async function startDynalite(
   options: { port?: number; dataDir?: string } = {},
-): Promise<RunningService> {
+): Promise<DynaliteService> {
   const path = options.dataDir ? join(options.dataDir, 'dynamodb') : undefined;
   if (path) mkdirSync(path, { recursive: true });
-  const { child: _child, ...service } = await forkService('dynalite', 'dynalite-process.mjs', [
+  const { child, ...service } = await forkService('dynalite', 'dynalite-process.mjs', [
     String(options.port ?? 0),
     ...(path ? [path] : []),
   ]);
-  return service;
+  return {
+    ...service,
+    compact: () =>
+      new Promise<void>((resolve, reject) => {
+        const onExit = () => reject(new Error('dynalite exited while compacting'));
+        const onMessage = (message: { compacted?: boolean; error?: string }) => {
+          if (message.compacted === undefined) return;
+          child.off('message', onMessage);
+          child.off('exit', onExit);
+          if (message.compacted) resolve();
+          else reject(new Error(`dynalite could not compact: ${message.error}`));
+        };
+        child.on('message', onMessage);
+        child.once('exit', onExit);
+        child.send('compact');
+      }),
+  };
 }
 
 export interface S3rverService extends RunningService {

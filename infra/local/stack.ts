@@ -42,6 +42,8 @@ export interface LocalStack {
   store: EventsTable;
   /** Resolves when every object event so far has been ingested or dead-lettered. */
   drain(): Promise<void>;
+  /** Compacts dynalite's LevelDB (see DynaliteService.compact): for benchmarks, after a bulk load. */
+  compactTables(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -209,6 +211,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     s3,
     store,
     drain: () => queue.drain(),
+    compactTables: () => dynalite.compact(),
     async close() {
       daily?.stop();
       notifier.close();

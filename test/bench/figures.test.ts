@@ -215,7 +215,7 @@ describe('subjects and routes', () => {
 
   it('picks the hot and the cold topic and month-day', () => {
     // Assess
-    expect(subjects.hotTopic).toEqual({ slug: 'busy', label: 'Busy', events: 90 });
+    expect(subjects.hotTopic).toEqual({ slug: 'busy', label: 'Busy', events: 90, page: 90 });
     expect(subjects.coldTopic.slug).toBe('quiet');
     expect(subjects.hotMonthDay.monthDay).toBe('07-09');
     expect(subjects.coldMonthDay.monthDay).toBe('02-29');
@@ -244,16 +244,27 @@ describe('subjects and routes', () => {
 
     // Assess
     expect(small.hotTopic).toMatchObject({ slug: 'busy', events: 3 });
-    expect(small.coldTopic).toMatchObject({ slug: 'quiet', events: 1 });
+    expect(small.coldTopic).toMatchObject({ slug: 'quiet', events: 1, page: 1 });
     expect(large.hotTopic).toMatchObject({ slug: 'busy', events: 3 });
-    expect(large.coldTopic).toMatchObject({ slug: 'quiet', events: 4 });
+    // The page asked for stays what the subject had where it was picked, so the answer keeps its size.
+    expect(large.coldTopic).toMatchObject({ slug: 'quiet', events: 4, page: 1 });
     expect([small.hotMonthDay, large.hotMonthDay]).toEqual([
-      { monthDay: '07-09', events: 2 },
-      { monthDay: '07-09', events: 2 },
+      { monthDay: '07-09', events: 2, page: 2 },
+      { monthDay: '07-09', events: 2, page: 2 },
     ]);
     expect([small.coldMonthDay, large.coldMonthDay]).toEqual([
-      { monthDay: '02-29', events: 1 },
-      { monthDay: '02-29', events: 1 },
+      { monthDay: '02-29', events: 1, page: 1 },
+      { monthDay: '02-29', events: 1, page: 1 },
+    ]);
+    // Prepare: the routes at the larger size
+    const coldRoutes = latencyRoutes(large, new Date('2026-03-02T12:00:00Z')).filter((route) =>
+      route.name.endsWith('(cold)'),
+    );
+    // Assess: every cold route and its floor ask for the picked page, not a default page of 50
+    expect(coldRoutes.map(({ path, floor }) => ({ path, limit: floor.limit }))).toEqual([
+      { path: '/topics/quiet/feed.atom?limit=1', limit: 1 },
+      { path: '/on-this-day/02-29?limit=1', limit: 1 },
+      { path: '/topics/quiet?limit=1', limit: 1 },
     ]);
     expect(large.hotEvent).toEqual(small.hotEvent);
     expect(large.topicSample).toEqual(small.topicSample);
@@ -267,6 +278,16 @@ describe('subjects and routes', () => {
     expect(routes.find((route) => route.name === 'topic page (hot)')).toMatchObject({
       path: '/topics/busy',
       accept: 'text/html',
+      floor: { kind: 'topic', slug: 'busy', limit: 50 },
+    });
+    // The cold subjects are asked for the events they have (1 and 2), at most a default page.
+    expect(routes.find((route) => route.name === 'topic feed (cold)')).toMatchObject({
+      path: '/topics/quiet/feed.atom?limit=1',
+      floor: { kind: 'topic', slug: 'quiet', limit: 1 },
+    });
+    expect(routes.find((route) => route.name === 'on this day (cold)')).toMatchObject({
+      path: '/on-this-day/02-29?limit=2',
+      floor: { kind: 'month-day', monthDay: '02-29', limit: 2 },
     });
     expect(routes.find((route) => route.name === 'event page')).toMatchObject({
       path: '/events/2018-07-09/busy-day',
