@@ -8,13 +8,20 @@ import { conditionalResponse } from '../http/conditional';
 import { NotFound } from '../http/errors';
 import { parseLimit, parseTimeZone } from '../http/params';
 import { type RouteDefinition, route } from '../http/router';
-import { addDays, anniversariesOf, dayIn, deliveryDayOf, startOfDayIn } from '../notify/anniversaries';
+import {
+  addDays,
+  anniversariesOf,
+  countAnniversaries,
+  dayIn,
+  deliveryDayOf,
+  startOfDayIn,
+} from '../notify/anniversaries';
 import { anniversaryFeedUrl } from '../notify/links';
 import type { ReadStore } from '../store/events-table';
 import { baseUrlOf, linksFor } from './links';
 
 export interface AnniversaryRouteDeps {
-  store: Pick<ReadStore, 'monthDayEvents' | 'getTopic'>;
+  store: Pick<ReadStore, 'monthDayEvents' | 'monthDayCount' | 'getTopic'>;
   publicBaseUrl?: string | undefined;
   now: () => Date;
 }
@@ -39,25 +46,34 @@ export function anniversaryRoutes(deps: AnniversaryRouteDeps): RouteDefinition[]
       if (slug !== undefined && !topic) throw new NotFound(`There is no topic "${slug}".`);
       const now = deps.now();
       const today = dayIn(timeZone, now).day;
-      // The days are read at once (each its own key-only Query and BatchGetItem), then cut to `maxItems` in
-      // order: a month read one day after another cost 31 round trips end to end.
-      const read = await Promise.all(
-        Array.from({ length: days }, async (_, back): Promise<AnniversaryDay> => {
-          const day = addDays(today, -back);
-          const anniversaries = await anniversariesOf(deps.store, deliveryDayOf(day), {
-            leap: 'feb28',
-            topic: topic?.slug,
-            limit: maxItems,
-          });
-          return { day, startsAt: startOfDayIn(day, timeZone), anniversaries };
-        }),
+      // Two phases, each with the days at once (a month read one day after another cost 31 round trips end
+      // to end): the index counts each day's anniversaries, then only the first `maxItems` of them, newest
+      // day first, are read. Read whole, 7 busy days were 1,400 events for a feed of 200 (219 ms at 1M).
+      const dayList = Array.from({ length: days }, (_, back) => addDays(today, -back));
+      const options = { leap: 'feb28' as const, topic: topic?.slug };
+      const counts = await Promise.all(
+        dayList.map((day) =>
+          countAnniversaries(deps.store, deliveryDayOf(day), { ...options, limit: maxItems }),
+        ),
       );
       let left = maxItems;
-      const found = read.map((entry) => {
-        const kept = entry.anniversaries.slice(0, Math.max(0, left));
-        left -= kept.length;
-        return { ...entry, anniversaries: kept };
+      const takes = counts.map((count) => {
+        const take = Math.min(count, left);
+        left -= take;
+        return take;
       });
+      const found = await Promise.all(
+        dayList.map(
+          async (day, index): Promise<AnniversaryDay> => ({
+            day,
+            startsAt: startOfDayIn(day, timeZone),
+            anniversaries:
+              (takes[index] ?? 0) > 0
+                ? await anniversariesOf(deps.store, deliveryDayOf(day), { ...options, limit: takes[index] })
+                : [],
+          }),
+        ),
+      );
       const link = linksFor(baseUrlOf(req, deps.publicBaseUrl));
       const self = new URL(anniversaryFeedUrl(link.base, feedFormat, topic?.slug));
       if (req.query.tz !== undefined) self.searchParams.set('tz', timeZone);

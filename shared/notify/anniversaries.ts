@@ -107,19 +107,35 @@ const pageSize = 200;
  * Every event of the day's month-day in earlier years, newest year first. `limit` stops early (feeds);
  * the notifier reads them all.
  */
+/** How many anniversaries `anniversariesOf` finds for the day, counted up to `limit` without reading an event. */
+export function countAnniversaries(
+  store: Pick<ReadStore, 'monthDayCount'>,
+  day: DeliveryDay,
+  options: { leap: LeapPolicy; topic?: string | undefined; limit: number },
+): Promise<number> {
+  return store.monthDayCount(
+    storedMonthDaysFor(day.monthDay, day.year, options.leap),
+    { topic: options.topic, beforeYear: day.year },
+    options.limit,
+  );
+}
+
 export async function anniversariesOf(
   store: Pick<ReadStore, 'monthDayEvents'>,
   day: DeliveryDay,
   options: { leap: LeapPolicy; topic?: string | undefined; limit?: number | undefined },
 ): Promise<Anniversary[]> {
+  if (options.limit !== undefined && options.limit <= 0) return [];
   const monthDays = storedMonthDaysFor(day.monthDay, day.year, options.leap);
   const found: Anniversary[] = [];
   let after: Record<string, string> | undefined;
   do {
+    // A feed's `limit` bounds the page too, so no event past it is read.
+    const limit = Math.min(pageSize, (options.limit ?? pageSize) - found.length);
     const page = await store.monthDayEvents(
       monthDays,
       { topic: options.topic, beforeYear: day.year },
-      after ? { limit: pageSize, after } : { limit: pageSize },
+      after ? { limit, after } : { limit },
     );
     for (const event of page.items) {
       found.push({

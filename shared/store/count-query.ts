@@ -1,7 +1,12 @@
 // Counts what a Query matches, page by page (a COUNT Query still stops at 1 MB read per call).
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 
-export async function countQuery(client: DynamoDBDocumentClient, input: QueryCommandInput): Promise<number> {
+/** Counts every match, or stops once `upTo` are counted (with `Limit` set, a call evaluates no more than that). */
+export async function countQuery(
+  client: DynamoDBDocumentClient,
+  input: QueryCommandInput,
+  upTo = Number.POSITIVE_INFINITY,
+): Promise<number> {
   let count = 0;
   let startKey: Record<string, unknown> | undefined;
   do {
@@ -10,6 +15,6 @@ export async function countQuery(client: DynamoDBDocumentClient, input: QueryCom
     );
     count += result.Count ?? 0;
     startKey = result.LastEvaluatedKey;
-  } while (startKey);
+  } while (startKey && count < upTo);
   return count;
 }

@@ -91,6 +91,8 @@ export interface ReadStore {
   ): Promise<Page<StoredEvent>>;
   /** The same list as briefs (what a list shows): one index Query per month-day. */
   monthDayBriefs(monthDays: string[], filter: MonthDayFilter, page: PageRequest): Promise<Page<EventBrief>>;
+  /** How many events `monthDayEvents` would list, counted up to `limit` from the index alone. */
+  monthDayCount(monthDays: string[], filter: MonthDayFilter, limit: number): Promise<number>;
   /** A topic and a page of its newest events; the topic's `updated` is safe as the page's Last-Modified. */
   topicFeed(slug: string, page: PageRequest): Promise<TopicFeedPage | undefined>;
   getTopic(slug: string): Promise<TopicSummary | undefined>;
@@ -309,6 +311,9 @@ export class EventsTable implements IngestStore, ReadStore {
   }
   monthDayBriefs(monthDays: string[], filter: MonthDayFilter, page: PageRequest) {
     return this.queries.monthDayBriefs(monthDays, filter, page);
+  }
+  monthDayCount(monthDays: string[], filter: MonthDayFilter, limit: number) {
+    return this.queries.monthDayCount(monthDays, filter, limit);
   }
   topicFeed(slug: string, page: PageRequest) {
     return this.topicFeeds.read(slug, page);

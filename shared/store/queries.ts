@@ -144,6 +144,42 @@ export class EventQueries {
     return this.monthDayPage(monthDays, filter, page, (entries) => this.briefsOf(entries));
   }
 
+  /**
+   * How many entries `monthDayEvents` pages through for this filter, counted up to `limit`: COUNT Queries of
+   * the month-day index, which read no event (a feed that keeps the first `limit` of several days counts
+   * them first, then reads only the events it keeps).
+   */
+  async monthDayCount(
+    monthDays: string[],
+    { topic, beforeYear }: MonthDayFilter,
+    limit: number,
+  ): Promise<number> {
+    const below = beforeYear ? String(beforeYear).padStart(4, '0') : undefined;
+    const counts = await Promise.all(
+      monthDays.map((monthDay) =>
+        countQuery(
+          this.client,
+          {
+            TableName: this.tableName,
+            IndexName: monthDayIndex.name,
+            KeyConditionExpression: below ? '#pk = :pk AND #sk < :below' : '#pk = :pk',
+            ExpressionAttributeNames: { '#pk': monthDayIndex.partitionKey, ...(below ? { '#sk': SK } : {}) },
+            ExpressionAttributeValues: {
+              ':pk': monthDayPartition(monthDay, topic),
+              ...(below ? { ':below': below } : {}),
+            },
+            Limit: limit,
+          },
+          limit,
+        ),
+      ),
+    );
+    return Math.min(
+      limit,
+      counts.reduce((sum, count) => sum + count, 0),
+    );
+  }
+
   private monthDayPage<T>(
     monthDays: string[],
     { topic, beforeYear }: MonthDayFilter,

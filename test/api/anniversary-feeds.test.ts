@@ -3,7 +3,7 @@
 // cached until the next local midnight; topic listings and topic feeds link to them.
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
 import { describe, expect, it } from 'vitest';
-import { EventsTable } from '../../shared/store/events-table';
+import { EventsTable, type ReadStore } from '../../shared/store/events-table';
 import { fileContribution, makeEvent, steppingClock } from '../support/events';
 import { withFreshTable } from '../support/local-aws';
 import { inProcessApi, testBaseUrl } from './support';
@@ -94,6 +94,45 @@ describe('anniversary feeds', () => {
       '2026-07-10T00:00:00.000Z',
     ]);
     expect(feed.feed_url).toBe(`${testBaseUrl}/on-this-day/feed.json?topic=beta`);
+  });
+
+  it('keeps the first 200 anniversaries, newest day first, and reads no event it does not keep', async () => {
+    // Prepare: 150 anniversaries of Alpha on 10 July and 100 on 9 July, one a year
+    const events = [
+      ...Array.from({ length: 150 }, (_, i) =>
+        makeEvent(`${1850 + i}-07-10/today-${i}`, { topics: ['Alpha'] }),
+      ),
+      ...Array.from({ length: 100 }, (_, i) =>
+        makeEvent(`${1900 + i}-07-09/yesterday-${i}`, { topics: ['Alpha'] }),
+      ),
+    ];
+    await store.applyMany(
+      events.map((event) => ({
+        version: { key: event.id, sequencer: '01' },
+        state: 'events' as const,
+        contributions: [fileContribution(event.id, event)],
+      })),
+    );
+    let eventsRead = 0;
+    const counted: ReadStore = Object.create(store);
+    counted.monthDayEvents = async (...args) => {
+      const page = await store.monthDayEvents(...args);
+      eventsRead += page.items.length;
+      return page;
+    };
+    const api = inProcessApi(counted, now);
+
+    // Act
+    const feed = parseJsonFeed(JSON.parse((await api.get('/on-this-day/feed.json?topic=alpha&days=2')).body));
+
+    // Assess: all of today's, then yesterday's newest 50; nothing read beyond them
+    const ids = feed.items?.map((item) => item.id) ?? [];
+    expect(ids).toHaveLength(200);
+    expect(ids[0]).toBe('tag:thecontext.net,2018:anniversary/1999-07-10/today-149/2026');
+    expect(ids[149]).toBe('tag:thecontext.net,2018:anniversary/1850-07-10/today-0/2026');
+    expect(ids[150]).toBe('tag:thecontext.net,2018:anniversary/1999-07-09/yesterday-99/2026');
+    expect(ids[199]).toBe('tag:thecontext.net,2018:anniversary/1950-07-09/yesterday-50/2026');
+    expect(eventsRead).toBe(200);
   });
 
   it('is cached until the next local midnight and revalidates with its ETag', async () => {

@@ -42,6 +42,7 @@ function fakeStore(): { store: ReadStore; asked: { limit: number; after?: StartK
     allEvents: none,
     monthDayEvents: none,
     monthDayBriefs: none,
+    monthDayCount: async () => 0,
     getTopic,
     listTopics: async () => ({ items: [harbor] }),
     listRejections: none,

@@ -113,3 +113,21 @@ describe('on-this-day lists from the month-day index', () => {
     expect(sent).toEqual(['QueryCommand', 'BatchGetCommand']);
   });
 });
+
+describe('counting a month-day list', () => {
+  it('counts from the index alone, over every month-day, only earlier years, up to the limit', async () => {
+    // Prepare: Feb 28 and Feb 29 (a non-leap year's Feb 28 shows both), and one event of this year
+    for (const id of ['2004-02-29/leap', '2010-02-28/one', '2011-02-28/two', '2026-02-28/this-year'])
+      await put(makeEvent(id, { topics: ['Alpha'] }));
+    sent = [];
+
+    // Act
+    const all = await store.monthDayCount(['02-28', '02-29'], { beforeYear: 2026 }, 10);
+    const capped = await store.monthDayCount(['02-28', '02-29'], { beforeYear: 2026 }, 2);
+    const ofTopic = await store.monthDayCount(['02-28'], { topic: 'alpha', beforeYear: 2026 }, 10);
+
+    // Assess
+    expect([all, capped, ofTopic]).toEqual([3, 2, 2]);
+    expect(new Set(sent)).toEqual(new Set(['QueryCommand']));
+  });
+});
