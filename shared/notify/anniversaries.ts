@@ -107,19 +107,6 @@ const pageSize = 200;
  * Every event of the day's month-day in earlier years, newest year first. `limit` stops early (feeds);
  * the notifier reads them all.
  */
-/** How many anniversaries `anniversariesOf` finds for the day, counted up to `limit` without reading an event. */
-export function countAnniversaries(
-  store: Pick<ReadStore, 'monthDayCount'>,
-  day: DeliveryDay,
-  options: { leap: LeapPolicy; topic?: string | undefined; limit: number },
-): Promise<number> {
-  return store.monthDayCount(
-    storedMonthDaysFor(day.monthDay, day.year, options.leap),
-    { topic: options.topic, beforeYear: day.year },
-    options.limit,
-  );
-}
-
 export async function anniversariesOf(
   store: Pick<ReadStore, 'monthDayEvents'>,
   day: DeliveryDay,
@@ -147,4 +134,17 @@ export async function anniversariesOf(
     after = page.next;
   } while (after && (options.limit === undefined || found.length < options.limit));
   return options.limit === undefined ? found : found.slice(0, options.limit);
+}
+
+/** How many anniversaries `anniversariesOf` finds for the day, counted up to `limit` without reading an event. */
+export function countAnniversaries(
+  store: Pick<ReadStore, 'monthDayCount'>,
+  day: DeliveryDay,
+  options: { leap: LeapPolicy; topic?: string | undefined; limit: number },
+): Promise<number> {
+  return store.monthDayCount(
+    storedMonthDaysFor(day.monthDay, day.year, options.leap),
+    { topic: options.topic, beforeYear: day.year },
+    options.limit,
+  );
 }

@@ -154,25 +154,26 @@ export class EventQueries {
     { topic, beforeYear }: MonthDayFilter,
     limit: number,
   ): Promise<number> {
-    const below = beforeYear ? String(beforeYear).padStart(4, '0') : undefined;
+    const below = yearBound(beforeYear);
     const counts = await Promise.all(
-      monthDays.map((monthDay) =>
-        countQuery(
+      monthDays.map((monthDay) => {
+        const input = monthDayInput(this.tableName, monthDay, topic);
+        return countQuery(
           this.client,
           {
-            TableName: this.tableName,
-            IndexName: monthDayIndex.name,
-            KeyConditionExpression: below ? '#pk = :pk AND #sk < :below' : '#pk = :pk',
-            ExpressionAttributeNames: { '#pk': monthDayIndex.partitionKey, ...(below ? { '#sk': SK } : {}) },
-            ExpressionAttributeValues: {
-              ':pk': monthDayPartition(monthDay, topic),
-              ...(below ? { ':below': below } : {}),
-            },
+            ...input,
+            ...(below
+              ? {
+                  KeyConditionExpression: `${input.KeyConditionExpression} AND #sk < :below`,
+                  ExpressionAttributeNames: { ...input.ExpressionAttributeNames, '#sk': SK },
+                  ExpressionAttributeValues: { ...input.ExpressionAttributeValues, ':below': below },
+                }
+              : {}),
             Limit: limit,
           },
           limit,
-        ),
-      ),
+        );
+      }),
     );
     return Math.min(
       limit,
@@ -187,15 +188,8 @@ export class EventQueries {
     itemsOf: (entries: Record<string, unknown>[]) => Promise<T[]>,
   ): Promise<Page<T>> {
     return this.mergedPage(
-      monthDays.map((monthDay) => ({
-        TableName: this.tableName,
-        IndexName: monthDayIndex.name,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': monthDayIndex.partitionKey },
-        ExpressionAttributeValues: { ':pk': monthDayPartition(monthDay, topic) },
-      })),
-      // Sort keys start with the date, so "earlier years" is a key condition too.
-      beforeYear ? String(beforeYear).padStart(4, '0') : undefined,
+      monthDays.map((monthDay) => monthDayInput(this.tableName, monthDay, topic)),
+      yearBound(beforeYear),
       page,
       itemsOf,
     );
@@ -414,4 +408,20 @@ export function newestFirst<T extends Record<string, unknown>>(items: T[], name:
 function toTopicSummary(item: Record<string, unknown>): TopicSummary {
   const topic = topicItemSchema.parse(item);
   return { slug: topic[SK], label: topic.label, events: topic.events, updated: topic.updated };
+}
+
+/** One month-day's partition of the month-day index (all events, or one topic's). */
+function monthDayInput(tableName: string, monthDay: string, topic: string | undefined): QueryCommandInput {
+  return {
+    TableName: tableName,
+    IndexName: monthDayIndex.name,
+    KeyConditionExpression: '#pk = :pk',
+    ExpressionAttributeNames: { '#pk': monthDayIndex.partitionKey },
+    ExpressionAttributeValues: { ':pk': monthDayPartition(monthDay, topic) },
+  };
+}
+
+/** Sort keys start with the date, so "earlier years" is a key condition: below this bound. */
+function yearBound(beforeYear: number | undefined): string | undefined {
+  return beforeYear ? String(beforeYear).padStart(4, '0') : undefined;
 }
