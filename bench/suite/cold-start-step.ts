@@ -15,6 +15,7 @@ import {
 import { repoRoot } from '../../infra/stacks/config';
 import { newSealingKeyPair } from '../../shared/subscriptions/secrets';
 import { type Figure, pairedFigure } from './figures';
+import { interleavedRuns } from './interleave';
 import type { Plan } from './modes';
 import { progress } from './progress';
 
@@ -102,41 +103,52 @@ export async function coldStartStep(plan: Plan): Promise<Figure[]> {
     const functions = readdirSync(join(repoRoot, 'functions')).filter((name) =>
       existsSync(join(repoRoot, 'functions', name, 'handler.ts')),
     );
-    const figures: Figure[] = [];
-    const baseRuns = Array.from({ length: plan.coldStartRuns }, () => initMs(bare));
-    const bar = progress(
-      `cold start: ${functions.length} functions × ${plan.coldStartRuns} fresh processes`,
-      functions.length,
-    );
-    for (const [index, name] of functions.entries()) {
+    const bundles: { name: string; file: string; bytes: number }[] = [];
+    for (const name of functions) {
       const file = join(outDir, name, 'index.mjs');
-      const bytes = await bundle(join(repoRoot, 'functions', name, 'handler.ts'), file);
-      const runs = Array.from({ length: plan.coldStartRuns }, () => initMs(file));
-      const how = `esbuild with infra/constructs/project-function.ts's PROJECT_BUNDLING (minified ESM, AWS SDK bundled, target node${/nodejs(\d+)/.exec(PROJECT_RUNTIME.name)?.[1]})`;
-      figures.push(
-        pairedFigure(
-          `cold start ${name}: bundle size`,
-          'MB',
-          [bytes / MB],
-          { name: 'bare handler', runs: [bareBytes / MB] },
-          { target: { op: '<=', value: 1 }, targetOn: 'value', how: `${how}; index.mjs without its .map` },
-        ),
-        pairedFigure(
-          `cold start ${name}: init`,
-          'ms',
-          runs,
-          { name: 'bare handler', runs: baseRuns },
-          {
-            target: { op: '<=', value: 150 },
-            targetOn: 'value',
-            how: `${how}; import of the bundle in a fresh \`node\` process (${process.version}; no flags: the stack sets no NODE_OPTIONS), timed inside it, ${plan.coldStartRuns} runs; the bare handler's ${plan.coldStartRuns} runs come first`,
-          },
-        ),
-      );
-      bar.tick(index + 1);
+      bundles.push({
+        name,
+        file,
+        bytes: await bundle(join(repoRoot, 'functions', name, 'handler.ts'), file),
+      });
     }
+    const bar = progress(
+      `cold start: bare handler and ${functions.length} functions × ${plan.coldStartRuns} fresh processes, interleaved`,
+      plan.coldStartRuns,
+    );
+    let imports = 0;
+    const [baseRuns = [], ...functionRuns] = interleavedRuns(
+      [bare, ...bundles.map(({ file }) => file)],
+      plan.coldStartRuns,
+      (file) => {
+        const ms = initMs(file);
+        imports++;
+        if (imports % (bundles.length + 1) === 0) bar.tick(imports / (bundles.length + 1));
+        return ms;
+      },
+    );
     bar.done();
-    return figures;
+    const how = `esbuild with infra/constructs/project-function.ts's PROJECT_BUNDLING (minified ESM, AWS SDK bundled, target node${/nodejs(\d+)/.exec(PROJECT_RUNTIME.name)?.[1]})`;
+    return bundles.flatMap(({ name, bytes }, index) => [
+      pairedFigure(
+        `cold start ${name}: bundle size`,
+        'MB',
+        [bytes / MB],
+        { name: 'bare handler', runs: [bareBytes / MB] },
+        { target: { op: '<=', value: 1 }, targetOn: 'value', how: `${how}; index.mjs without its .map` },
+      ),
+      pairedFigure(
+        `cold start ${name}: init`,
+        'ms',
+        functionRuns[index] ?? [],
+        { name: 'bare handler', runs: baseRuns },
+        {
+          target: { op: '<=', value: 150 },
+          targetOn: 'value',
+          how: `${how}; import of the bundle in a fresh \`node\` process (${process.version}; no flags: the stack sets no NODE_OPTIONS), timed inside it, ${plan.coldStartRuns} runs, interleaved with the bare handler's and the other functions' (one of each per round, the order rotated each round)`,
+        },
+      ),
+    ]);
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }
