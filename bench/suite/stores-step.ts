@@ -469,7 +469,6 @@ async function naivePeer(
   );
 }
 
-/** PutObject of a new event file → the event first in its topic's feed, polled over HTTP every 5 ms. */
 /**
  * Freshness: `uploads` new event files for `hotTopic`, each timed from its PutObject until it heads the
  * topic's feed. The probes are then deleted (DeleteObject, through the ingest, as a user removes a file), and
