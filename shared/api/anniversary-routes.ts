@@ -67,10 +67,11 @@ export function anniversaryRoutes(deps: AnniversaryRouteDeps): RouteDefinition[]
           async (day, index): Promise<AnniversaryDay> => ({
             day,
             startsAt: startOfDayIn(day, timeZone),
-            anniversaries:
-              (takes[index] ?? 0) > 0
-                ? await anniversariesOf(deps.store, deliveryDayOf(day), { ...options, limit: takes[index] })
-                : [],
+            // A day with nothing to take reads nothing: anniversariesOf returns at once for a limit of 0.
+            anniversaries: await anniversariesOf(deps.store, deliveryDayOf(day), {
+              ...options,
+              limit: takes[index] ?? 0,
+            }),
           }),
         ),
       );

@@ -157,22 +157,8 @@ export class EventQueries {
     const below = yearBound(beforeYear);
     const counts = await Promise.all(
       monthDays.map((monthDay) => {
-        const input = monthDayInput(this.tableName, monthDay, topic);
-        return countQuery(
-          this.client,
-          {
-            ...input,
-            ...(below
-              ? {
-                  KeyConditionExpression: `${input.KeyConditionExpression} AND #sk < :below`,
-                  ExpressionAttributeNames: { ...input.ExpressionAttributeNames, '#sk': SK },
-                  ExpressionAttributeValues: { ...input.ExpressionAttributeValues, ':below': below },
-                }
-              : {}),
-            Limit: limit,
-          },
-          limit,
-        );
+        const input = sortKeyBelow(monthDayInput(this.tableName, monthDay, topic), below);
+        return countQuery(this.client, { ...input, Limit: limit }, limit);
       }),
     );
     return Math.min(
@@ -278,20 +264,7 @@ export class EventQueries {
     const bounds = [page.after?.[sortKeyName], below].filter((bound): bound is string => bound !== undefined);
     const bound = bounds.sort(byBytes)[0];
     const reads = inputs.map((input) =>
-      this.readUpTo(
-        {
-          ...input,
-          ScanIndexForward: false,
-          ...(bound
-            ? {
-                KeyConditionExpression: `${input.KeyConditionExpression} AND #sk < :below`,
-                ExpressionAttributeNames: { ...input.ExpressionAttributeNames, '#sk': sortKeyName },
-                ExpressionAttributeValues: { ...input.ExpressionAttributeValues, ':below': bound },
-              }
-            : {}),
-        },
-        page.limit + 1,
-      ),
+      this.readUpTo({ ...sortKeyBelow(input, bound), ScanIndexForward: false }, page.limit + 1),
     );
     const pages = await Promise.all(reads);
     // One partition's Query is already in this order (the common case: every month-day but Feb 29, one language).
@@ -418,6 +391,17 @@ function monthDayInput(tableName: string, monthDay: string, topic: string | unde
     KeyConditionExpression: '#pk = :pk',
     ExpressionAttributeNames: { '#pk': monthDayIndex.partitionKey },
     ExpressionAttributeValues: { ':pk': monthDayPartition(monthDay, topic) },
+  };
+}
+
+/** The Query with its sort key (`SK`: the month-day index sorts by it too) kept below `bound`, if any. */
+function sortKeyBelow(input: QueryCommandInput, bound: string | undefined): QueryCommandInput {
+  if (bound === undefined) return input;
+  return {
+    ...input,
+    KeyConditionExpression: `${input.KeyConditionExpression} AND #sk < :below`,
+    ExpressionAttributeNames: { ...input.ExpressionAttributeNames, '#sk': SK },
+    ExpressionAttributeValues: { ...input.ExpressionAttributeValues, ':below': bound },
   };
 }
 
