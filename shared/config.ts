@@ -77,6 +77,9 @@ export const reconcileConfigSchema = z.object({
     .string()
     .check(z.minLength(1, 'EVENTS_BUCKET is required: the bucket to compare with the table')),
   INGEST_QUEUE_URL: z.url({ error: 'INGEST_QUEUE_URL is required: re-queued objects go there' }),
+  RECONCILE_QUEUE_URL: z.url({
+    error: 'RECONCILE_QUEUE_URL is required: a run too long for one invocation continues through it',
+  }),
   EVENT_PREFIXES: keyPrefixList,
 });
 

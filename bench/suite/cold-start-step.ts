@@ -36,6 +36,7 @@ export const functionEnv = {
   TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:bench',
   EVENTS_BUCKET: 'bench-events',
   INGEST_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/bench-ingest',
+  RECONCILE_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/bench-reconcile',
   EVENT_PREFIXES: 'news/,zh/news/',
   POWERTOOLS_SERVICE_NAME: 'bench',
   POWERTOOLS_LOG_LEVEL: 'WARN',

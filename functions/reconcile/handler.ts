@@ -1,11 +1,11 @@
 // Reconcile Lambda (daily schedule, or `aws lambda invoke`): brings the table in line with the bucket by re-queuing
-// objects to the ingest queue; a run too big for one invocation continues in the next (shared/ingest/scheduled-reconcile.ts).
+// objects to the ingest queue; a run too big for one invocation sends where it stopped to the continuation queue,
+// whose SQS event source invokes this function again (shared/ingest/scheduled-reconcile.ts).
 
 import { Logger } from '@aws-lambda-powertools/logger';
-import { InvokeCommand } from '@aws-sdk/client-lambda';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { dynamo } from '../../shared/aws/dynamo-client';
-import { lambda } from '../../shared/aws/lambda-client';
 import { s3 } from '../../shared/aws/s3-client';
 import { sqs } from '../../shared/aws/sqs-client';
 import { loadConfig, reconcileConfigSchema } from '../../shared/config';
@@ -33,12 +33,8 @@ export const handler = async (event: unknown, context: Context) => {
       requeue,
       remainingMs: () => context.getRemainingTimeInMillis(),
       continueWith: async (next) => {
-        await lambda.send(
-          new InvokeCommand({
-            FunctionName: context.functionName,
-            InvocationType: 'Event',
-            Payload: Buffer.from(JSON.stringify(next)),
-          }),
+        await sqs.send(
+          new SendMessageCommand({ QueueUrl: config.RECONCILE_QUEUE_URL, MessageBody: JSON.stringify(next) }),
         );
       },
     },

@@ -15,6 +15,8 @@ export interface ServiceAlarmsProps {
   readonly deadLetterQueue: sqs.IQueue;
   /** The webhook delivery DLQ: digests that failed every attempt. */
   readonly deliveryDeadLetterQueue?: sqs.IQueue | undefined;
+  /** The reconcile's continuation DLQ: runs that stopped half-way and failed every retry. */
+  readonly reconcileDeadLetterQueue: sqs.IQueue;
   /**
    * Functions whose Lambda `Errors` alarm, by a short name used in the alarm id. Only functions that can
    * report errors: the HTTP functions answer every exception with a 500, so theirs show as the API's 5xx.
@@ -82,6 +84,18 @@ export class ServiceAlarms extends Construct {
         evaluationPeriods: 1,
       });
     }
+
+    add('ReconcileDeadLetterQueueNotEmpty', {
+      alarmDescription:
+        "A reconcile run stopped half-way and its continuation failed every retry (see the Reconcile function's logs): fix the cause, then redrive the message or start a new run.",
+      metric: props.reconcileDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: PERIOD,
+        statistic: 'Maximum',
+      }),
+      threshold: 1,
+      ...atLeast,
+      evaluationPeriods: 1,
+    });
 
     add('IngestBacklogOld', {
       alarmDescription: `The oldest ingest message is older than ${props.maxMessageAge.toMinutes()} minutes: the ingest is stalled or throttled.`,

@@ -203,6 +203,7 @@ export class StatelessStack extends Stack {
       ingestQueue,
       deadLetterQueue,
       ...(this.notifierFunction ? { deliveryDeadLetterQueue } : {}),
+      reconcileDeadLetterQueue: this.reconcile.continuationDeadLetterQueue,
       alarmTopic,
       maxMessageAge: Duration.minutes(15),
       functions: {

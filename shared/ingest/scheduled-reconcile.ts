@@ -1,5 +1,6 @@
 // The reconcile as AWS runs it (daily, and on demand): the shared reconcile over the real bucket and table, objects
-// re-queued to the ingest queue, paused before Lambda's time runs out and continued by a new invocation.
+// re-queued to the ingest queue, paused before Lambda's time runs out and continued through the continuation
+// queue, which invokes the function again.
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EventsTable } from '../store/events-table';
@@ -25,6 +26,44 @@ export const reconcileEventSchema = z.looseObject({
 });
 export type ReconcileEvent = z.input<typeof reconcileEventSchema>;
 
+/**
+ * A continuation as the SQS event source delivers it: one record (the source's batch size is 1, since a run
+ * takes most of an invocation) whose body is the ReconcileEvent that `continueWith` sent.
+ */
+const continuationDeliverySchema = z.object({
+  Records: z.tuple([z.object({ eventSource: z.literal('aws:sqs'), body: z.string() })]),
+});
+
+export class MalformedContinuation extends Error {
+  override name = 'MalformedContinuation';
+}
+
+/**
+ * The ReconcileEvent an invocation carries: an SQS delivery's body, or the event itself (the schedule's `{}`,
+ * `aws lambda invoke`). A delivery of more than one record, or a body that is not JSON, is refused: SQS retries
+ * the message and then moves it to the continuation DLQ, and the Errors alarm fires.
+ */
+export function reconcileEventOf(rawEvent: unknown): unknown {
+  const isDelivery =
+    typeof rawEvent === 'object' &&
+    rawEvent !== null &&
+    'Records' in rawEvent &&
+    Array.isArray(rawEvent.Records);
+  if (!isDelivery) return rawEvent ?? {};
+  const delivery = continuationDeliverySchema.safeParse(rawEvent);
+  if (!delivery.success) {
+    throw new MalformedContinuation(
+      `expected one SQS record with a body: ${z.prettifyError(delivery.error)}`,
+    );
+  }
+  const [record] = delivery.data.Records;
+  try {
+    return JSON.parse(record.body) as unknown;
+  } catch (error) {
+    throw new MalformedContinuation(`the continuation's body is not JSON: ${String(error)}`);
+  }
+}
+
 /** Time kept back when deciding whether to start another page: a page (1,000 keys) takes seconds, not minutes. */
 export const RECONCILE_RESERVE_MS = 3 * 60_000;
 /** Continuations per run: 48 invocations of 12+ minutes is about ten hours, well inside a day. */
@@ -44,7 +83,7 @@ export interface ScheduledReconcileDeps {
   requeue: Requeue;
   /** Milliseconds left in this invocation (Lambda's `getRemainingTimeInMillis`). */
   remainingMs: () => number;
-  /** Starts the next invocation of this run, asynchronously. */
+  /** Hands the run to a later invocation (in AWS: a message to the continuation queue). */
   continueWith: (event: ReconcileEvent) => Promise<void>;
   /** Lookups of one page in flight at once. */
   concurrency?: number;
@@ -77,7 +116,7 @@ export async function runScheduledReconcile(
   rawEvent: unknown,
   invocationId: string,
 ): Promise<ReconcileSummary> {
-  const event = reconcileEventSchema.parse(rawEvent ?? {});
+  const event = reconcileEventSchema.parse(reconcileEventOf(rawEvent));
   const runId = event.runId ?? invocationId;
   const store = new EventsTable(deps.dynamo, deps.tableName);
   const reserveMs = deps.reserveMs ?? RECONCILE_RESERVE_MS;

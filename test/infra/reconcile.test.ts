@@ -1,15 +1,21 @@
 // The scheduled reconcile in the stateless stack: its function, its daily schedule, its grants (reads of the
-// manifests and events, listing and HEAD of event objects, sending to the ingest queue, invoking only itself),
-// its Errors alarm, and the admin function's POST /reprocess route behind IAM auth.
+// manifests and events, listing and HEAD of event objects, sending to the ingest queue and to its own
+// continuation queue), that queue and its DLQ, its alarms, and the admin function's POST /reprocess route behind
+// IAM auth.
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RECONCILE_SCHEDULE } from '../../infra/constructs/scheduled-reconcile';
+import {
+  CONTINUATION_MAX_RECEIVE_COUNT,
+  RECONCILE_SCHEDULE,
+} from '../../infra/constructs/scheduled-reconcile';
 import { ADMIN_POST_ROUTES } from '../../infra/constructs/service-api';
 import { fixtureNotifierEntry, importOf, type Props, resourceOf, synthService } from './support';
 
 let template: Template;
 let fnId: string;
 let roleId: string;
+let queueId: string;
+let deadLetterQueueId: string;
 
 type Statement = { Sid?: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
 
@@ -22,6 +28,12 @@ beforeAll(() => {
   );
   const props = resourceOf(template, 'AWS::Lambda::Function', fnId).props;
   roleId = (props.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  const logicalId = (construct: { node: { defaultChild?: unknown } }) =>
+    service.stateless.getLogicalId(
+      construct.node.defaultChild as Parameters<typeof service.stateless.getLogicalId>[0],
+    );
+  queueId = logicalId(service.stateless.reconcile.continuationQueue);
+  deadLetterQueueId = logicalId(service.stateless.reconcile.continuationDeadLetterQueue);
 });
 
 /** Every statement of every policy attached to the reconcile function's role. */
@@ -48,6 +60,7 @@ describe('reconcile function', () => {
           EVENTS_BUCKET: importOf('EventsBucketName'),
           EVENT_PREFIXES: 'news/,zh/news/,inbox/',
           INGEST_QUEUE_URL: expect.anything(),
+          RECONCILE_QUEUE_URL: { Ref: queueId },
         }),
       },
     });
@@ -73,12 +86,18 @@ describe('reconcile function', () => {
         'dynamodb:BatchGetItem',
         'dynamodb:GetItem',
         'dynamodb:Scan',
-        'lambda:InvokeFunction',
         'logs:CreateLogStream',
         'logs:PutLogEvents',
         's3:GetObject',
         's3:ListBucket',
         'sqs:SendMessage',
+        'sqs:SendMessage',
+        // The continuation queue's event source
+        'sqs:ReceiveMessage',
+        'sqs:ChangeMessageVisibility',
+        'sqs:GetQueueUrl',
+        'sqs:DeleteMessage',
+        'sqs:GetQueueAttributes',
       ].sort(),
     );
     const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
@@ -101,15 +120,50 @@ describe('reconcile function', () => {
       Resource: importOf('IngestQueueArn'),
     });
     expect(bySid.ContinueRun).toMatchObject({
-      Action: 'lambda:InvokeFunction',
-      Resource: { 'Fn::GetAtt': [fnId, 'Arn'] },
+      Action: 'sqs:SendMessage',
+      Resource: { 'Fn::GetAtt': [queueId, 'Arn'] },
     });
+    const consume = statements.find((s) => [s.Action].flat().includes('sqs:ReceiveMessage'));
+    expect(consume?.Resource).toEqual({ 'Fn::GetAtt': [queueId, 'Arn'] });
     expect(JSON.stringify(statements)).not.toMatch(/dynamodb:(Put|Update|Delete|BatchWrite)|"\*"/);
+  });
+
+  it('continues a long run through an encrypted queue that invokes it one message at a time, with a DLQ', () => {
+    expect(resourceOf(template, 'AWS::SQS::Queue', queueId).props).toMatchObject({
+      SqsManagedSseEnabled: true,
+      // Six times the function's 900 s timeout
+      VisibilityTimeout: 5400,
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [deadLetterQueueId, 'Arn'] },
+        maxReceiveCount: CONTINUATION_MAX_RECEIVE_COUNT,
+      },
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: fnId },
+      EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+      BatchSize: 1,
+    });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: queueId }],
+      PolicyDocument: Match.objectLike({
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      }),
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [deadLetterQueueId, 'QueueName'] } }],
+      AlarmActions: [importOf('AlarmTopicArn')],
+    });
   });
 
   it('names itself and the ingest queue in outputs, for aws lambda invoke and npm run reprocess', () => {
     template.hasOutput('ReconcileFunctionName', { Value: { Ref: fnId } });
     template.hasOutput('IngestQueueUrl', { Value: Match.anyValue() });
+    template.hasOutput('ReconcileDeadLetterQueueArn', {
+      Value: { 'Fn::GetAtt': [deadLetterQueueId, 'Arn'] },
+    });
   });
 
   it('alarms on its errors through the operations topic', () => {

@@ -2,8 +2,9 @@
 // another and an event whose object the bucket lost (their notifications never arrived). The handler re-queues
 // them to SQS (mocked: no local engine plays SQS in AWS mode); the real ingest handler then takes the captured
 // messages, and the table matches the bucket. A late copy of the stale version's own notification changes nothing.
+// A run short of time sends its cursor to the continuation queue, and the queue's delivery of it finishes the run.
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,6 +53,7 @@ beforeAll(async () => {
   rig = await startIngestRig();
   store = new EventsTable(rig.dynamo.doc, rig.tableName);
   sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+  sqs.on(SendMessageCommand).resolves({ MessageId: 'continuation-1' });
   Object.assign(process.env, requeueEnvironment);
   reconcileHandler = (await import('../../functions/reconcile/handler')).handler;
 });
@@ -118,5 +120,31 @@ describe('reconcile handler', () => {
     await put(keys.stale, file('Stale newest', 'Trams'));
     await rig.handler(sqsEvent([s3Message({ key: keys.stale, sequencer: '0062A1B2C3D4E5F604' })]));
     expect((await store.getEvent('2016-07-09/stale'))?.title).toBe('Stale newest');
+  });
+
+  it('continues a run that is short of time through the continuation queue, whose delivery finishes it', async () => {
+    // Prepare: an object the table lacks; the first invocation has less time left than the run keeps back
+    await put('news/2016/07/9/late.md', file('Late', 'Harbour'));
+    sqs.resetHistory();
+
+    // Act
+    const first = await reconcileHandler({}, context(60_000));
+    const sent = sqs.commandCalls(SendMessageCommand).map(({ args: [{ input }] }) => input);
+    const second = await reconcileHandler(
+      sqsEvent([sqsRecord('continuation-1', sent[0]?.MessageBody ?? '')]),
+      { ...context(), awsRequestId: 'run-2' } as Context,
+    );
+
+    // Assess
+    expect(first).toMatchObject({ runId: 'run-1', hop: 0, continued: true });
+    expect(sent).toEqual([
+      {
+        QueueUrl: requeueEnvironment.RECONCILE_QUEUE_URL,
+        MessageBody: expect.stringContaining('"runId":"run-1"'),
+      },
+    ]);
+    expect(second).toMatchObject({ runId: 'run-1', hop: 1, continued: false });
+    const requeued = takeQueued().map((record) => JSON.parse(record.body).Records[0].s3.object.key);
+    expect(requeued).toContain('news/2016/07/9/late.md');
   });
 });

@@ -9,6 +9,7 @@ import { bucketPages } from '../../shared/ingest/bucket-pages';
 import { parseNotificationBody } from '../../shared/ingest/notifications';
 import { nextSequencer } from '../../shared/ingest/requeue';
 import {
+  MalformedContinuation,
   type ReconcileEvent,
   ReconcileIncomplete,
   runScheduledReconcile,
@@ -17,6 +18,7 @@ import { SqsRequeue } from '../../shared/ingest/sqs-requeue';
 import { EventsTable } from '../../shared/store/events-table';
 import { fileContribution, makeEvent } from '../support/events';
 import { type LocalDynamo, withFreshTable } from '../support/local-aws';
+import { sqsEvent, sqsRecord } from '../support/sqs';
 
 const s3Client = new S3Client({ region: 'us-east-1' });
 const s3 = mockClient(s3Client);
@@ -148,9 +150,10 @@ describe('runScheduledReconcile', () => {
 
     // Act
     const first = await runScheduledReconcile(deps(shortOfTime, continued), {}, 'run-1');
+    // ...delivered as the continuation queue's event source delivers the message continueWith sent
     const second = await runScheduledReconcile(
       deps(() => 600_000, continued),
-      continued[0],
+      sqsEvent([sqsRecord('continuation-1', JSON.stringify(continued[0]))]),
       'invocation-2',
     );
 
@@ -233,5 +236,30 @@ describe('runScheduledReconcile', () => {
         'x',
       ),
     ).rejects.toThrow();
+  });
+
+  it('refuses a continuation delivery of more than one record, or with a body that is not JSON', async () => {
+    // Prepare
+    fakeBucket(['news/1.md']);
+    const body = JSON.stringify({ hop: 1, runId: 'run-1', resumeFrom: { pass: 'objects' } });
+    const deliveries = [
+      sqsEvent([sqsRecord('a', body), sqsRecord('b', body)]),
+      sqsEvent([sqsRecord('a', '{"hop": 1,')]),
+      sqsEvent([]),
+    ];
+
+    // Act
+    const runs = deliveries.map((delivery) =>
+      runScheduledReconcile(
+        deps(() => 600_000, []),
+        delivery,
+        'x',
+      ),
+    );
+
+    // Assess: nothing was listed or re-queued on the strength of any of them
+    for (const run of runs) await expect(run).rejects.toThrow(MalformedContinuation);
+    expect(listCalls()).toEqual([]);
+    expect(queued()).toEqual([]);
   });
 });

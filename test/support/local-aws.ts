@@ -108,6 +108,7 @@ export async function startLocalS3(bucket = 'events'): Promise<LocalS3> {
 export const requeueEnvironment = {
   EVENTS_BUCKET: 'events',
   INGEST_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/ingest',
+  RECONCILE_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/reconcile-continuations',
   EVENT_PREFIXES: 'news/,zh/news/,inbox/',
 } as const;
 
