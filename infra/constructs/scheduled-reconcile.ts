@@ -9,11 +9,12 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { OBJECT_MANIFEST_PREFIX } from '../../shared/store/keys';
 import { handlerEntry, type LogLevel } from '../stacks/config';
 import { type ImportedValue, ProjectFunction } from './project-function';
+import { eventSourceVisibility, queueWithDeadLetters } from './queues';
 
 /** Daily at 03:30 UTC, away from the 07:00 notifier and from most uploads. */
 export const RECONCILE_SCHEDULE = 'cron(30 3 * * ? *)';
@@ -105,22 +106,14 @@ export class ScheduledReconcile extends Construct {
     // The continuation goes through SQS rather than an asynchronous self-invoke: the function already sends
     // to SQS, so its bundle needs no Lambda client (70 KiB, about a tenth of its cold start), and a failed
     // continuation waits in a DLQ instead of vanishing after Lambda's two async retries.
-    this.continuationDeadLetterQueue = new sqs.Queue(this, 'ContinuationDeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    this.continuationQueue = new sqs.Queue(this, 'ContinuationQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      // Six times the function's timeout, as Lambda's SQS event source documentation advises.
-      visibilityTimeout: Duration.minutes(RECONCILE_TIMEOUT.toMinutes() * 6),
-      retentionPeriod: Duration.days(1),
-      deadLetterQueue: {
-        queue: this.continuationDeadLetterQueue,
+    ({ queue: this.continuationQueue, deadLetterQueue: this.continuationDeadLetterQueue } =
+      queueWithDeadLetters(this, {
+        queueId: 'ContinuationQueue',
+        deadLetterQueueId: 'ContinuationDeadLetterQueue',
+        visibilityTimeout: eventSourceVisibility(RECONCILE_TIMEOUT),
+        retentionPeriod: Duration.days(1),
         maxReceiveCount: CONTINUATION_MAX_RECEIVE_COUNT,
-      },
-    });
+      }));
     // One continuation per invocation: a run uses most of one. Two at once is the event source's minimum.
     fn.addEventSource(new SqsEventSource(this.continuationQueue, { batchSize: 1, maxConcurrency: 2 }));
     fn.addEnvironment('RECONCILE_QUEUE_URL', this.continuationQueue.queueUrl);

@@ -2,8 +2,9 @@
 // subscribers' webhook secrets (sealed at rest by the API; only the delivery function gets this key).
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { eventSourceVisibility, queueWithDeadLetters } from './queues';
 
 /** Receives of one digest before it goes to the DLQ (the delivery's exponential backoff spaces them). */
 export const DELIVERY_MAX_RECEIVE_COUNT = 5;
@@ -16,19 +17,13 @@ export class WebhookDeliveryStore extends Construct {
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    this.deadLetterQueue = new sqs.Queue(this, 'DeliveryDeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    this.queue = new sqs.Queue(this, 'DeliveryQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      // AWS's advice for a Lambda event source: at least six times the function's timeout.
-      visibilityTimeout: Duration.seconds(DELIVERY_FUNCTION_TIMEOUT.toSeconds() * 6),
+    ({ queue: this.queue, deadLetterQueue: this.deadLetterQueue } = queueWithDeadLetters(this, {
+      queueId: 'DeliveryQueue',
+      deadLetterQueueId: 'DeliveryDeadLetterQueue',
+      visibilityTimeout: eventSourceVisibility(DELIVERY_FUNCTION_TIMEOUT),
       retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: DELIVERY_MAX_RECEIVE_COUNT },
-    });
+      maxReceiveCount: DELIVERY_MAX_RECEIVE_COUNT,
+    }));
     // A placeholder until the operator stores the PEM private key (docs/notifications.md, "Deploying"):
     // CloudFormation cannot make an RSA key pair, and the public half goes to the API as context.
     this.sealingKey = new secretsmanager.Secret(this, 'WebhookSealingKey', {

@@ -6,9 +6,10 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { tableSchema } from '../../shared/store/table-schema';
+import { queueWithDeadLetters } from '../constructs/queues';
 import { WebhookDeliveryStore } from '../constructs/webhook-delivery-store';
 import { ingestTuning, type ServiceConfig } from './config';
 import { exportName, type StatefulExport } from './contract';
@@ -69,18 +70,13 @@ export class StatefulStack extends Stack {
 
     // --- Ingest queue ----------------------------------------------------------------------------------
     // SQS-managed SSE: encrypted at rest without a customer key, so S3 needs no KMS key policy to deliver.
-    this.deadLetterQueue = new sqs.Queue(this, 'IngestDeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    this.ingestQueue = new sqs.Queue(this, 'IngestQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
+    ({ queue: this.ingestQueue, deadLetterQueue: this.deadLetterQueue } = queueWithDeadLetters(this, {
+      queueId: 'IngestQueue',
+      deadLetterQueueId: 'IngestDeadLetterQueue',
       visibilityTimeout: ingestTuning.visibilityTimeout,
       retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: ingestTuning.maxReceiveCount },
-    });
+      maxReceiveCount: ingestTuning.maxReceiveCount,
+    }));
 
     // S3 → SQS for created and removed objects under each event prefix. CDK adds the queue policy statement
     // (s3.amazonaws.com may SendMessage, conditioned on this bucket's ARN and account); S3 checks that
