@@ -25,6 +25,13 @@ import { eventPool, inputFiles } from './inputs';
 import { type Plan, sizeLabel } from './modes';
 import { naiveTopicPage } from './naive-peer';
 import { progress } from './progress';
+import {
+  LATENCY_ROUND_MAX_REQUESTS,
+  MIN_ROUND_REQUESTS,
+  ROUND_BUDGET_MS,
+  type Timing,
+  timeSequential,
+} from './rounds';
 import { coldPage, type Floor, type LatencyRoute, latencyRoutes, loadScenarios } from './routes';
 import { growStore } from './store-load';
 import { SubjectCounter, type Subjects, type TopicSubject } from './subjects';
@@ -59,43 +66,6 @@ function directoryBytes(path: string): number {
 }
 
 const megabytes = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
-
-interface Timing {
-  p50: number;
-  p99: number;
-  perSecond: number;
-  requests: number;
-}
-
-/**
- * A route's round stops early once it has taken this long and made at least `MIN_ROUND_REQUESTS`: the
- * slow routes (the anniversary feed of all topics at 0.5-0.7 s, the home page at 0.2 s) otherwise took
- * most of the latency pass (200 of its 400 s at 100k on a loaded machine), while 15 requests already give
- * their p50. The targeted routes answer in 10-30 ms, so their 60 requests fit well inside it.
- */
-const ROUND_BUDGET_MS = 3_000;
-const MIN_ROUND_REQUESTS = 15;
-
-async function timeSequential(
-  count: number,
-  once: () => Promise<unknown>,
-  budget = { ms: Number.POSITIVE_INFINITY, minimum: count },
-): Promise<Timing> {
-  const times: number[] = [];
-  const started = performance.now();
-  for (let i = 0; i < count; i++) {
-    if (i >= budget.minimum && performance.now() - started > budget.ms) break;
-    const start = performance.now();
-    await once();
-    times.push(performance.now() - start);
-  }
-  return {
-    p50: percentile(times, 50),
-    p99: percentile(times, 99),
-    perSecond: times.length / ((performance.now() - started) / 1000),
-    requests: times.length,
-  };
-}
 
 async function get(url: string, headers: Record<string, string> = {}) {
   const response = await fetch(url, { headers });
@@ -251,8 +221,10 @@ export async function storesStep(plan: Plan): Promise<Figure[]> {
           const { url, headers } = requestOf(stack, route);
           const entry = rounds.get(route.name) ?? { route: [], floor: [] };
           const timing = await timeSequential(plan.latencyRequests, () => get(url, headers), {
-            ms: ROUND_BUDGET_MS,
+            budgetMs: ROUND_BUDGET_MS,
             minimum: Math.min(MIN_ROUND_REQUESTS, plan.latencyRequests),
+            atLeastMs: plan.latencyRoundMinMs,
+            maxRequests: LATENCY_ROUND_MAX_REQUESTS,
           });
           entry.route.push(timing);
           // The floor makes as many requests as the route did, so the pair stays like for like.
@@ -265,10 +237,11 @@ export async function storesStep(plan: Plan): Promise<Figure[]> {
       for (const route of routes) {
         const { route: timings, floor } = rounds.get(route.name) ?? { route: [], floor: [] };
         const made = timings.map((t) => t.requests);
-        const perRound =
-          Math.min(...made) === plan.latencyRequests
-            ? `${plan.latencyRequests}`
-            : `${Math.min(...made) === Math.max(...made) ? Math.min(...made) : `${Math.min(...made)}-${Math.max(...made)}`} (of up to ${plan.latencyRequests}: a round stops after ${ROUND_BUDGET_MS / 1000} s once it has ${MIN_ROUND_REQUESTS})`;
+        const counts =
+          Math.min(...made) === Math.max(...made)
+            ? `${Math.min(...made)}`
+            : `${Math.min(...made)}-${Math.max(...made)}`;
+        const perRound = `${counts} (a round makes ${plan.latencyRequests}${plan.latencyRoundMinMs > 0 ? `, and more until it has lasted ${plan.latencyRoundMinMs / 1000} s, up to ${LATENCY_ROUND_MAX_REQUESTS}` : ''}; it stops after ${ROUND_BUDGET_MS / 1000} s once it has ${MIN_ROUND_REQUESTS})`;
         const how = `${plan.latencyRounds} rounds of ${perRound} sequential GET ${route.path}${route.accept ? ' (Accept: text/html)' : ''} over HTTP on loopback; floor: the same number of ${floorWords(route.floor)}`;
         const routeP50 = timings.map((t) => t.p50);
         p50s.set(`${route.name}@${size}`, routeP50);
