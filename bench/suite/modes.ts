@@ -18,7 +18,7 @@ export interface Plan {
   /**
    * A round of a fast route goes on past `latencyRequests` until it has lasted this long (up to
    * `LATENCY_ROUND_MAX_REQUESTS`): 60 requests of a 3 ms route last 0.2 s, so one burst of another
-   * tenant's work on this shared machine covered a whole round and moved its p50 (see stores-step.ts).
+   * tenant's work on this shared machine covered a whole round and moved its p50 (see rounds.ts).
    */
   latencyRoundMinMs: number;
   /** Scans of the naive peer per size. */
