@@ -37,7 +37,13 @@ export function queueWithDeadLetters(
   return { queue, deadLetterQueue };
 }
 
-/** Lambda's advice for a queue that invokes a function: a visibility timeout of six times its timeout. */
-export function eventSourceVisibility(functionTimeout: Duration): Duration {
-  return Duration.seconds(functionTimeout.toSeconds() * 6);
+/**
+ * Lambda's advice for a queue that invokes a function: a visibility timeout of at least six times the
+ * function's timeout plus the event source's batching window.
+ */
+export function eventSourceVisibility(
+  functionTimeout: Duration,
+  maxBatchingWindow: Duration = Duration.seconds(0),
+): Duration {
+  return Duration.seconds(functionTimeout.toSeconds() * 6 + maxBatchingWindow.toSeconds());
 }

@@ -5,6 +5,7 @@ import { Duration } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { INGEST_BATCH_SIZE } from '../../shared/ingest/batched-store';
+import { eventSourceVisibility } from '../constructs/queues';
 
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
 
@@ -75,7 +76,7 @@ export const ingestTuning = {
    */
   maxReceiveCount: 4,
   get visibilityTimeout(): Duration {
-    return Duration.seconds(this.timeout.toSeconds() * 6 + this.maxBatchingWindow.toSeconds());
+    return eventSourceVisibility(this.timeout, this.maxBatchingWindow);
   },
 } as const;
 
