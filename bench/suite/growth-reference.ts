@@ -1,0 +1,159 @@
+// Growth measured against a store of the first size held beside the grown one, at the same moment. Measured
+// minutes apart, the same store's hot feed p50 moved by 30 % with the machine's phase (docs/benchmarks.md,
+// "Kept page vs GetItem"), which is the size of the whole target (1.3×). Here a reference store of the first
+// size (the same generated events, in a dynalite of its own) and the grown store are each served by an API
+// process of its own, alike in everything but the store behind it, and their rounds alternate.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureTable, localDynamoClients, startDynalite } from '../../infra/local/services';
+import { type ApiProcess, startApiProcess } from './api-process';
+import type { Generator } from './generate';
+import type { Plan } from './modes';
+import { progress } from './progress';
+import {
+  LATENCY_ROUND_MAX_REQUESTS,
+  MIN_ROUND_REQUESTS,
+  ROUND_BUDGET_MS,
+  type RoundLimits,
+  timeSequential,
+} from './rounds';
+import type { LatencyRoute } from './routes';
+import { growStore } from './store-load';
+
+/** The routes whose growth has a target. */
+export const GROWTH_ROUTES = [
+  'topic feed (hot)',
+  'topic feed (cold)',
+  'on this day (hot)',
+  'on this day (cold)',
+] as const;
+
+const WARMUP_ROUNDS = 2;
+
+export interface ReferenceStore {
+  dynamoEndpoint: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Loads events `0 … size` of `generator` into a new dynalite, through the same bulk path and with the same
+ * write time as the grown store's first size, and compacts it as that one was.
+ */
+export async function startReferenceStore(
+  generator: Generator,
+  tableName: string,
+  size: number,
+  at: string,
+): Promise<ReferenceStore> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-reference-'));
+  const dynalite = await startDynalite({ dataDir });
+  const { client, doc } = localDynamoClients(dynalite.endpoint);
+  const close = async () => {
+    client.destroy();
+    await dynalite.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await ensureTable(client, tableName);
+    await growStore(doc, tableName, generator, { from: 0, to: size }, at);
+    await dynalite.compact();
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { dynamoEndpoint: dynalite.endpoint, close };
+}
+
+export interface PairedP50s {
+  /** Per-round p50s of the grown store's route, and of the reference store's, round for round. */
+  grown: number[];
+  reference: number[];
+}
+
+/**
+ * Each growth route on the grown store (`routes`, its subjects picked at its size) and on the reference
+ * store (`referenceRoutes`, picked at the first size, as the sequential figures compare them), from two
+ * fresh API processes, warmed alike. Within a round the two alternate which goes first.
+ */
+export async function pairedGrowthRounds(
+  stores: { grown: string; reference: string },
+  tableName: string,
+  routes: { grown: LatencyRoute[]; reference: LatencyRoute[] },
+  plan: Plan,
+  label: string,
+): Promise<Map<string, PairedP50s>> {
+  const apis: ApiProcess[] = [];
+  try {
+    const grownApi = await startApiProcess(stores.grown, tableName);
+    apis.push(grownApi);
+    const referenceApi = await startApiProcess(stores.reference, tableName);
+    apis.push(referenceApi);
+    const pairs = GROWTH_ROUTES.map((name) => {
+      const find = (list: LatencyRoute[]) => {
+        const route = list.find((one) => one.name === name);
+        if (!route) throw new Error(`no latency route named ${name}`);
+        return route;
+      };
+      return {
+        name,
+        grown: request(grownApi, find(routes.grown)),
+        reference: request(referenceApi, find(routes.reference)),
+      };
+    });
+    const limits: RoundLimits = {
+      budgetMs: ROUND_BUDGET_MS,
+      minimum: Math.min(MIN_ROUND_REQUESTS, plan.latencyRequests),
+      atLeastMs: plan.latencyRoundMinMs,
+      maxRequests: LATENCY_ROUND_MAX_REQUESTS,
+    };
+    const time = (once: () => Promise<void>) => timeSequential(plan.latencyRequests, once, limits);
+    // Both processes are new, and a new process answered this route at twice its warm p50 for its first
+    // few hundred requests (V8 still compiling): the latency pass's warm-up requests, then two unmeasured
+    // rounds of each route on each, so that neither round's figure includes compiling.
+    for (const pair of pairs) {
+      for (let i = 0; i < plan.warmupRequests; i++) {
+        await pair.grown();
+        await pair.reference();
+      }
+      for (let i = 0; i < WARMUP_ROUNDS; i++) {
+        await time(pair.grown);
+        await time(pair.reference);
+      }
+    }
+    const p50s = new Map<string, PairedP50s>(
+      GROWTH_ROUTES.map((name) => [name, { grown: [], reference: [] }]),
+    );
+    const bar = progress(
+      `growth rounds @${label} (grown and reference stores alternating)`,
+      plan.latencyRounds,
+    );
+    for (let round = 0; round < plan.latencyRounds; round++) {
+      for (const pair of pairs) {
+        const entry = p50s.get(pair.name) as PairedP50s;
+        if (round % 2 === 0) {
+          entry.grown.push((await time(pair.grown)).p50);
+          entry.reference.push((await time(pair.reference)).p50);
+        } else {
+          entry.reference.push((await time(pair.reference)).p50);
+          entry.grown.push((await time(pair.grown)).p50);
+        }
+      }
+      bar.tick(round + 1);
+    }
+    bar.done();
+    return p50s;
+  } finally {
+    await Promise.all(apis.map((api) => api.close()));
+  }
+}
+
+function request(api: ApiProcess, route: LatencyRoute): () => Promise<void> {
+  const url = `${api.baseUrl}${route.path}`;
+  const headers: Record<string, string> = route.accept ? { accept: route.accept } : {};
+  return async () => {
+    const response = await fetch(url, { headers });
+    await response.arrayBuffer();
+    if (response.status >= 400) throw new Error(`${url}: ${response.status}`);
+  };
+}
