@@ -5,6 +5,7 @@
 import { fork } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { localCredentials, localRegion } from '../../infra/local/services';
 
 export interface ApiProcess {
@@ -14,8 +15,9 @@ export interface ApiProcess {
 
 /** Forks this file as an API server over `tableName` in the dynalite at `dynamoEndpoint`. */
 export async function startApiProcess(dynamoEndpoint: string, tableName: string): Promise<ApiProcess> {
-  // The parent's execArgv (tsx's loader) is inherited, so the child runs this TypeScript file as it is.
-  const child = fork(import.meta.filename, ['serve'], {
+  // tsx's loader runs this TypeScript file as it is, whatever started the parent (the bench, or vitest).
+  const child = fork(join(import.meta.dirname, 'api-process.ts'), ['serve'], {
+    execArgv: ['--import', 'tsx'],
     env: {
       ...process.env,
       TABLE_NAME: tableName,
