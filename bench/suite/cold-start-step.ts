@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import {
-  PROJECT_BUNDLE_ALIASES,
   PROJECT_BUNDLE_INJECT,
   PROJECT_BUNDLING,
   PROJECT_RUNTIME,
+  projectBundleAliases,
 } from '../../infra/constructs/project-function';
 import { repoRoot } from '../../infra/stacks/config';
 import { newSealingKeyPair } from '../../shared/subscriptions/secrets';
@@ -67,8 +67,8 @@ export async function bundleFunction(
     sourcesContent: PROJECT_BUNDLING.sourcesContent,
     mainFields: PROJECT_BUNDLING.mainFields,
     banner: { js: PROJECT_BUNDLING.banner },
-    // PROJECT_BUNDLING passes these to the CDK's esbuild as `esbuildArgs`; relative to absWorkingDir here.
-    alias: PROJECT_BUNDLE_ALIASES,
+    // projectBundling() passes these to the CDK's esbuild as `esbuildArgs`; relative to absWorkingDir here.
+    alias: projectBundleAliases(),
     inject: PROJECT_BUNDLE_INJECT,
     metafile: true,
     logLevel: 'error',

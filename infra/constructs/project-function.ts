@@ -11,6 +11,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { tableSchema } from '../../shared/store/table-schema';
 import { type LogLevel, repoRoot } from '../stacks/config';
+import { leanSdkAliases } from './lean-sdk-clients';
 import type { TablePartitionAccess } from './table-access';
 
 /**
@@ -35,6 +36,16 @@ export const PROJECT_BUNDLE_ALIASES = {
  */
 export const PROJECT_BUNDLE_INJECT = ['./shared/aws/lambda-stack-traces.ts'];
 
+/**
+ * Every module the bundles replace: PROJECT_BUNDLE_ALIASES, and each AWS SDK client by its lean copy
+ * (lean-sdk-clients.ts says why), made under node_modules/.cache on first use.
+ */
+export function projectBundleAliases(): Record<string, string> {
+  bundleAliases ??= { ...PROJECT_BUNDLE_ALIASES, ...leanSdkAliases(repoRoot) };
+  return bundleAliases;
+}
+let bundleAliases: Record<string, string> | undefined;
+
 /** How every function is bundled; bench/suite/cold-start-step.ts builds the same bundles to measure them. */
 export const PROJECT_BUNDLING = {
   format: nodejs.OutputFormat.ESM,
@@ -47,11 +58,17 @@ export const PROJECT_BUNDLING = {
   banner:
     "import { createRequire as __projectCreateRequire } from 'node:module'; const require = __projectCreateRequire(import.meta.url);",
   inject: PROJECT_BUNDLE_INJECT,
-  // The CDK passes one `--alias:<module>=<path>` argument per entry.
-  esbuildArgs: {
-    '--alias': Object.entries(PROJECT_BUNDLE_ALIASES).map(([module, path]) => `${module}=${path}`),
-  },
 } satisfies nodejs.BundlingOptions;
+
+/** PROJECT_BUNDLING with its aliases, as the CDK takes them: one `--alias:<module>=<path>` argument per entry. */
+export function projectBundling() {
+  return {
+    ...PROJECT_BUNDLING,
+    esbuildArgs: {
+      '--alias': Object.entries(projectBundleAliases()).map(([module, path]) => `${module}=${path}`),
+    },
+  } satisfies nodejs.BundlingOptions;
+}
 
 export interface ProjectFunctionProps {
   /** Absolute path of the handler module; it must export `handler`. */
@@ -129,7 +146,7 @@ export class ProjectFunction extends nodejs.NodejsFunction {
         LOG_LEVEL: props.logLevel,
         ...props.environment,
       },
-      bundling: PROJECT_BUNDLING,
+      bundling: projectBundling(),
     });
   }
 

@@ -1,4 +1,4 @@
-// The functions' bundles as the stack builds them (PROJECT_BUNDLING): the SDK's credential chain is replaced by
+// The functions' bundles as the stack builds them (projectBundling()): the SDK's credential chain is replaced by
 // the environment credentials Lambda sets, nothing of the rest of the chain is left in a bundle, and stack
 // traces point at the TypeScript sources without `--enable-source-maps`.
 import { spawnSync } from 'node:child_process';
@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bundleFunction } from '../../bench/suite/cold-start-step';
-import { PROJECT_BUNDLE_ALIASES, PROJECT_BUNDLING } from '../../infra/constructs/project-function';
+import { LEAN_SDK_CLIENTS } from '../../infra/constructs/lean-sdk-clients';
+import { PROJECT_BUNDLE_ALIASES, projectBundling } from '../../infra/constructs/project-function';
 import { repoRoot } from '../../infra/stacks/config';
 import { defaultProvider } from '../../shared/aws/lambda-credentials';
 import { bundleStackFormatter } from '../../shared/aws/lambda-stack-traces';
@@ -49,8 +50,15 @@ describe('a function bundle', () => {
   afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
   it('gives the CDK one --alias argument per replaced module', () => {
-    expect(PROJECT_BUNDLING.esbuildArgs['--alias']).toEqual([
+    expect(projectBundling().esbuildArgs['--alias']).toEqual([
       '@aws-sdk/credential-provider-node=./shared/aws/lambda-credentials.ts',
+      ...LEAN_SDK_CLIENTS.map((client) =>
+        expect.stringMatching(
+          new RegExp(
+            `^${client}=\\./node_modules/\\.cache/lean-sdk-clients/${client}@[\\d.]+-r\\d+/dist-es/index\\.js$`,
+          ),
+        ),
+      ),
     ]);
   });
 
