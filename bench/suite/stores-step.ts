@@ -1,7 +1,8 @@
 // Steps 3-5 and 7 on one local stack (dynalite + s3rver + the real handlers over HTTP), store by store:
 // grow the generated store to each size, then latency per route against its raw-Query floor, the naive
 // peer, the DynamoDB reads per request (for the cost table), and at 100k (10k with --quick) freshness
-// and load.
+// and load. Growth compares each larger store with a reference store of the first size, kept beside it and
+// measured in the same rounds (growth-reference.ts).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
