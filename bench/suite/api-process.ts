@@ -2,11 +2,10 @@
 // step serves the store it grows and a reference store of the first size from two of these, alike in
 // everything but the store behind them, so that a growth ratio compares the two stores at the same moment.
 // Forked by `startApiProcess`; reports its port over IPC and exits when its parent goes or says 'close'.
-import { fork } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { localCredentials, localRegion } from '../../infra/local/services';
+import { forkService, localCredentials, localRegion } from '../../infra/local/services';
 
 export interface ApiProcess {
   baseUrl: string;
@@ -15,8 +14,8 @@ export interface ApiProcess {
 
 /** Forks this file as an API server over `tableName` in the dynalite at `dynamoEndpoint`. */
 export async function startApiProcess(dynamoEndpoint: string, tableName: string): Promise<ApiProcess> {
-  // tsx's loader runs this TypeScript file as it is, whatever started the parent (the bench, or vitest).
-  const child = fork(join(import.meta.dirname, 'api-process.ts'), ['serve'], {
+  const service = await forkService('API process', join(import.meta.dirname, 'api-process.ts'), ['serve'], {
+    // tsx's loader runs this TypeScript file as it is, whatever started the parent (the bench, or vitest).
     execArgv: ['--import', 'tsx'],
     env: {
       ...process.env,
@@ -29,22 +28,8 @@ export async function startApiProcess(dynamoEndpoint: string, tableName: string)
       POWERTOOLS_METRICS_DISABLED: 'true',
       CURSOR_KEY: 'bench-api-process-cursor-key-not-a-secret',
     },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('message', (message: { port?: number; error?: string }) =>
-      message.port ? resolve(message.port) : reject(new Error(`API process did not start: ${message.error}`)),
-    );
-    child.once('exit', (code) => reject(new Error(`API process exited with ${code} before listening`)));
-  });
-  return {
-    baseUrl: `http://127.0.0.1:${port}`,
-    close: async () => {
-      if (child.connected) child.send('close');
-      await exited;
-    },
-  };
+  return { baseUrl: service.endpoint, close: service.close };
 }
 
 async function serve(): Promise<void> {

@@ -11,14 +11,8 @@ import { type ApiProcess, startApiProcess } from './api-process';
 import type { Generator } from './generate';
 import type { Plan } from './modes';
 import { progress } from './progress';
-import {
-  LATENCY_ROUND_MAX_REQUESTS,
-  MIN_ROUND_REQUESTS,
-  ROUND_BUDGET_MS,
-  type RoundLimits,
-  timeSequential,
-} from './rounds';
-import type { LatencyRoute } from './routes';
+import { latencyRoundLimits, timeSequential } from './rounds';
+import { get, type LatencyRoute, requestOf } from './routes';
 import { growStore } from './store-load';
 
 /** The routes whose growth has a target. */
@@ -101,13 +95,8 @@ export async function pairedGrowthRounds(
         reference: request(referenceApi, find(routes.reference)),
       };
     });
-    const limits: RoundLimits = {
-      budgetMs: ROUND_BUDGET_MS,
-      minimum: Math.min(MIN_ROUND_REQUESTS, plan.latencyRequests),
-      atLeastMs: plan.latencyRoundMinMs,
-      maxRequests: LATENCY_ROUND_MAX_REQUESTS,
-    };
-    const time = (once: () => Promise<void>) => timeSequential(plan.latencyRequests, once, limits);
+    const time = (once: () => Promise<unknown>) =>
+      timeSequential(plan.latencyRequests, once, latencyRoundLimits(plan));
     // Both processes are new, and a new process answered this route at twice its warm p50 for its first
     // few hundred requests (V8 still compiling): the latency pass's warm-up requests, then two unmeasured
     // rounds of each route on each, so that neither round's figure includes compiling.
@@ -148,12 +137,7 @@ export async function pairedGrowthRounds(
   }
 }
 
-function request(api: ApiProcess, route: LatencyRoute): () => Promise<void> {
-  const url = `${api.baseUrl}${route.path}`;
-  const headers: Record<string, string> = route.accept ? { accept: route.accept } : {};
-  return async () => {
-    const response = await fetch(url, { headers });
-    await response.arrayBuffer();
-    if (response.status >= 400) throw new Error(`${url}: ${response.status}`);
-  };
+function request(api: ApiProcess, route: LatencyRoute): () => Promise<unknown> {
+  const { url, headers } = requestOf(api.baseUrl, route);
+  return () => get(url, headers);
 }

@@ -35,6 +35,19 @@ export interface RoundLimits {
   maxRequests: number;
 }
 
+/** The limits of a route's round in the latency pass (and the growth rounds), from the plan. */
+export function latencyRoundLimits(plan: {
+  latencyRequests: number;
+  latencyRoundMinMs: number;
+}): RoundLimits {
+  return {
+    budgetMs: ROUND_BUDGET_MS,
+    minimum: Math.min(MIN_ROUND_REQUESTS, plan.latencyRequests),
+    atLeastMs: plan.latencyRoundMinMs,
+    maxRequests: LATENCY_ROUND_MAX_REQUESTS,
+  };
+}
+
 /** Exactly `count` calls: what a floor makes, as many as its route did. */
 export const exactly = (count: number): RoundLimits => ({
   budgetMs: Number.POSITIVE_INFINITY,

@@ -21,6 +21,22 @@ export interface LatencyRoute {
   targeted: boolean;
 }
 
+/** The URL and headers a route is measured with on the API at `baseUrl`: pages as HTML, as a browser asks. */
+export function requestOf(baseUrl: string, route: LatencyRoute) {
+  return {
+    url: `${baseUrl}${route.path}`,
+    headers: route.accept ? { accept: route.accept } : ({} as Record<string, string>),
+  };
+}
+
+/** One GET, its body read whole; a 4xx or 5xx fails the measurement. */
+export async function get(url: string, headers: Record<string, string> = {}) {
+  const response = await fetch(url, { headers });
+  const body = await response.arrayBuffer();
+  if (response.status >= 400) throw new Error(`${url}: ${response.status}`);
+  return { response, body };
+}
+
 const FEED = 50;
 const LIST = 100;
 /** An anniversary feed's default: the last 7 delivery days, at most 200 items (shared/api/anniversary-routes.ts). */

@@ -35,12 +35,21 @@ import { naiveTopicPage } from './naive-peer';
 import { progress } from './progress';
 import {
   LATENCY_ROUND_MAX_REQUESTS,
+  latencyRoundLimits,
   MIN_ROUND_REQUESTS,
   ROUND_BUDGET_MS,
   type Timing,
   timeSequential,
 } from './rounds';
-import { coldPage, type Floor, type LatencyRoute, latencyRoutes, loadScenarios } from './routes';
+import {
+  coldPage,
+  type Floor,
+  get,
+  type LatencyRoute,
+  latencyRoutes,
+  loadScenarios,
+  requestOf,
+} from './routes';
 import { growStore } from './store-load';
 import { SubjectCounter, type Subjects, type TopicSubject } from './subjects';
 
@@ -74,13 +83,6 @@ function directoryBytes(path: string): number {
 }
 
 const megabytes = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
-
-async function get(url: string, headers: Record<string, string> = {}) {
-  const response = await fetch(url, { headers });
-  const body = await response.arrayBuffer();
-  if (response.status >= 400) throw new Error(`${url}: ${response.status}`);
-  return { response, body };
-}
 
 function floorQuery(client: DynamoDBDocumentClient, floor: Floor, thisYear: string): () => Promise<unknown> {
   const { partitionKey: PK, monthDayIndex } = tableSchema;
@@ -146,14 +148,6 @@ function floorWords(floor: Floor): string {
     default:
       return `raw Queries of the same page size (${floor.limit})`;
   }
-}
-
-/** The URL and headers a route is measured with: pages as HTML, as a browser asks for them. */
-function requestOf(stack: LocalStack, route: LatencyRoute) {
-  return {
-    url: `${stack.baseUrl}${route.path}`,
-    headers: route.accept ? { accept: route.accept } : ({} as Record<string, string>),
-  };
 }
 
 export async function storesStep(plan: Plan): Promise<Figure[]> {
@@ -223,21 +217,20 @@ export async function storesStep(plan: Plan): Promise<Figure[]> {
 
       // Warm-up: JIT, connection pools, dynalite's caches.
       for (const route of routes) {
-        const { url, headers } = requestOf(stack, route);
+        const { url, headers } = requestOf(stack.baseUrl, route);
         for (let i = 0; i < plan.warmupRequests; i++) await get(url, headers);
       }
       const rounds = new Map<string, { route: Timing[]; floor: Timing[] }>();
       const bar = progress(`latency @${label}`, plan.latencyRounds * routes.length);
       for (let round = 0; round < plan.latencyRounds; round++) {
         for (const [index, route] of routes.entries()) {
-          const { url, headers } = requestOf(stack, route);
+          const { url, headers } = requestOf(stack.baseUrl, route);
           const entry = rounds.get(route.name) ?? { route: [], floor: [] };
-          const timing = await timeSequential(plan.latencyRequests, () => get(url, headers), {
-            budgetMs: ROUND_BUDGET_MS,
-            minimum: Math.min(MIN_ROUND_REQUESTS, plan.latencyRequests),
-            atLeastMs: plan.latencyRoundMinMs,
-            maxRequests: LATENCY_ROUND_MAX_REQUESTS,
-          });
+          const timing = await timeSequential(
+            plan.latencyRequests,
+            () => get(url, headers),
+            latencyRoundLimits(plan),
+          );
           entry.route.push(timing);
           // The floor makes as many requests as the route did, so the pair stays like for like.
           entry.floor.push(await timeSequential(timing.requests, floorQuery(client, route.floor, thisYear)));
@@ -360,7 +353,7 @@ async function readCosts(
 ): Promise<Figure[]> {
   const figures: Figure[] = [];
   for (const route of routes.filter((r) => r.targeted || r.name === 'topic list')) {
-    const request = requestOf(stack, route);
+    const request = requestOf(stack.baseUrl, route);
     const requests: number[] = [];
     const units: number[] = [];
     for (let i = 0; i < 5; i++) {

@@ -2,7 +2,7 @@
 
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   CreateTableCommand,
   DeleteTableCommand,
@@ -46,18 +46,22 @@ export interface RunningService {
 const standInProfileDir = process.env.STANDIN_CPU_PROFILE_DIR;
 
 /**
- * Forks one of the stand-ins' process scripts, which reports `{ port }` (or `{ error }`) over IPC once it
- * listens, and stops on the message `'close'` or when its parent goes, even if the parent was killed.
+ * Forks a service's process script (a stand-in's beside this file, or any absolute path), which reports
+ * `{ port }` (or `{ error }`) over IPC once it listens, and stops on the message `'close'` or when its
+ * parent goes, even if the parent was killed.
  */
-async function forkService(
+export async function forkService(
   name: string,
   script: string,
   args: string[],
+  options: { execArgv?: string[]; env?: NodeJS.ProcessEnv } = {},
 ): Promise<RunningService & { child: ChildProcess }> {
-  const child = fork(join(import.meta.dirname, script), args, {
-    // Plain Node: the child runs no TypeScript, whatever loader started the parent. A profiling run
-    // (bench/suite/profile-ingest.ts) may ask for each stand-in's CPU profile in a folder.
-    execArgv: standInProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${standInProfileDir}`] : [],
+  const child = fork(resolve(import.meta.dirname, script), args, {
+    // Plain Node by default: a stand-in runs no TypeScript, whatever loader started the parent. A profiling
+    // run (bench/suite/profile-ingest.ts) may ask for each stand-in's CPU profile in a folder.
+    execArgv:
+      options.execArgv ?? (standInProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${standInProfileDir}`] : []),
+    ...(options.env ? { env: options.env } : {}),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

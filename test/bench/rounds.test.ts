@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exactly, type RoundLimits, timeSequential } from '../../bench/suite/rounds';
+import { exactly, latencyRoundLimits, type RoundLimits, timeSequential } from '../../bench/suite/rounds';
 
 /** A clock that only moves when a call takes its time: each call of `once` advances it by `callMs`. */
 function fakeRoute(callMs: number) {
@@ -89,5 +89,31 @@ describe('timeSequential', () => {
     // Assess: the 16th call starts at 3,000 ms (not past the budget), the 17th at 3,200 ms.
     expect(timing.requests).toBe(16);
     expect(route.calls()).toBe(16);
+  });
+});
+
+describe('latencyRoundLimits', () => {
+  it('carries a default round on to 1.5 s and keeps a quick round of 20 at its count', async () => {
+    // Prepare: a 3 ms route
+    const full = fakeRoute(3);
+    const quick = fakeRoute(3);
+
+    // Act: the latency pass's and the growth rounds' limits, as the default and --quick plans set them
+    const fullTiming = await timeSequential(
+      60,
+      full.once,
+      latencyRoundLimits({ latencyRequests: 60, latencyRoundMinMs: 1_500 }),
+      full.now,
+    );
+    const quickTiming = await timeSequential(
+      20,
+      quick.once,
+      latencyRoundLimits({ latencyRequests: 20, latencyRoundMinMs: 0 }),
+      quick.now,
+    );
+
+    // Assess
+    expect(fullTiming.requests).toBe(500);
+    expect(quickTiming.requests).toBe(20);
   });
 });
