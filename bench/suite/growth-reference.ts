@@ -2,7 +2,7 @@
 // minutes apart, the same store's hot feed p50 moved by 30 % with the machine's phase (docs/benchmarks.md,
 // "Kept page vs GetItem"), which is the size of the whole target (1.3×). Here a reference store of the first
 // size (the same generated events, in a dynalite of its own) and the grown store are each served by an API
-// process of its own, alike in everything but the store behind it, and their rounds alternate.
+// process of its own, alike in everything but the store behind it, and their requests interleave call by call.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +11,7 @@ import { type ApiProcess, startApiProcess } from './api-process';
 import type { Generator } from './generate';
 import type { Plan } from './modes';
 import { progress } from './progress';
-import { latencyRoundLimits, timeSequential } from './rounds';
+import { latencyRoundLimits, type Timing, timeInterleaved } from './rounds';
 import { get, type LatencyRoute, requestOf } from './routes';
 import { growStore } from './store-load';
 
@@ -68,7 +68,7 @@ export interface PairedP50s {
 /**
  * Each growth route on the grown store (`routes`, its subjects picked at its size) and on the reference
  * store (`referenceRoutes`, picked at the first size, as the sequential figures compare them), from two
- * fresh API processes, warmed alike. Within a round the two alternate which goes first.
+ * fresh API processes, warmed alike, their requests interleaved call by call within each round.
  */
 export async function pairedGrowthRounds(
   stores: { grown: string; reference: string },
@@ -95,38 +95,32 @@ export async function pairedGrowthRounds(
         reference: request(referenceApi, find(routes.reference)),
       };
     });
-    const time = (once: () => Promise<unknown>) =>
-      timeSequential(plan.latencyRequests, once, latencyRoundLimits(plan));
+    // The grown and the reference store's requests alternate call by call, so each pair sees the same moment.
+    const time = (pair: (typeof pairs)[number]) =>
+      timeInterleaved(plan.latencyRequests, [pair.grown, pair.reference], latencyRoundLimits(plan));
     // Both processes are new, and a new process answered this route at twice its warm p50 for its first
     // few hundred requests (V8 still compiling): the latency pass's warm-up requests, then two unmeasured
-    // rounds of each route on each, so that neither round's figure includes compiling.
+    // rounds of each route, so that no measured round includes compiling.
     for (const pair of pairs) {
       for (let i = 0; i < plan.warmupRequests; i++) {
         await pair.grown();
         await pair.reference();
       }
-      for (let i = 0; i < WARMUP_ROUNDS; i++) {
-        await time(pair.grown);
-        await time(pair.reference);
-      }
+      for (let i = 0; i < WARMUP_ROUNDS; i++) await time(pair);
     }
     const p50s = new Map<string, PairedP50s>(
       GROWTH_ROUTES.map((name) => [name, { grown: [], reference: [] }]),
     );
     const bar = progress(
-      `growth rounds @${label} (grown and reference stores alternating)`,
+      `growth rounds @${label} (grown and reference stores call by call)`,
       plan.latencyRounds,
     );
     for (let round = 0; round < plan.latencyRounds; round++) {
       for (const pair of pairs) {
         const entry = p50s.get(pair.name) as PairedP50s;
-        if (round % 2 === 0) {
-          entry.grown.push((await time(pair.grown)).p50);
-          entry.reference.push((await time(pair.reference)).p50);
-        } else {
-          entry.reference.push((await time(pair.reference)).p50);
-          entry.grown.push((await time(pair.grown)).p50);
-        }
+        const [grown, reference] = (await time(pair)) as [Timing, Timing];
+        entry.grown.push(grown.p50);
+        entry.reference.push(reference.p50);
       }
       bar.tick(round + 1);
     }

@@ -39,7 +39,7 @@ import {
   MIN_ROUND_REQUESTS,
   ROUND_BUDGET_MS,
   type Timing,
-  timeSequential,
+  timeInterleaved,
 } from './rounds';
 import {
   coldPage,
@@ -179,7 +179,7 @@ export async function storesStep(plan: Plan): Promise<Figure[]> {
   let tableItems = 0;
   /** The first size's store, held beside the grown one for the growth ratios (only when a larger size runs). */
   let reference: { store: ReferenceStore; routes: LatencyRoute[] } | undefined;
-  /** Per-round p50s of the grown store and the reference store, alternating, by route and size. */
+  /** Per-round p50s of the grown store and the reference store, interleaved call by call, by route and size. */
   const paired = new Map<string, PairedP50s>();
   try {
     for (const [step, size] of plan.sizes.entries()) {
@@ -226,14 +226,14 @@ export async function storesStep(plan: Plan): Promise<Figure[]> {
         for (const [index, route] of routes.entries()) {
           const { url, headers } = requestOf(stack.baseUrl, route);
           const entry = rounds.get(route.name) ?? { route: [], floor: [] };
-          const timing = await timeSequential(
+          // Route and floor alternate call by call, so each pair of calls sees the same moment of the machine.
+          const [timing, floorTiming] = (await timeInterleaved(
             plan.latencyRequests,
-            () => get(url, headers),
+            [() => get(url, headers), floorQuery(client, route.floor, thisYear)],
             latencyRoundLimits(plan),
-          );
+          )) as [Timing, Timing];
           entry.route.push(timing);
-          // The floor makes as many requests as the route did, so the pair stays like for like.
-          entry.floor.push(await timeSequential(timing.requests, floorQuery(client, route.floor, thisYear)));
+          entry.floor.push(floorTiming);
           rounds.set(route.name, entry);
           bar.tick(round * routes.length + index + 1);
         }
@@ -257,7 +257,7 @@ export async function storesStep(plan: Plan): Promise<Figure[]> {
             ? `${Math.min(...made)}`
             : `${Math.min(...made)}-${Math.max(...made)}`;
         const perRound = `${counts} (a round makes ${plan.latencyRequests}${plan.latencyRoundMinMs > 0 ? `, and more until it has lasted ${plan.latencyRoundMinMs / 1000} s, up to ${LATENCY_ROUND_MAX_REQUESTS}` : ''}; it stops after ${ROUND_BUDGET_MS / 1000} s once it has ${MIN_ROUND_REQUESTS})`;
-        const how = `${plan.latencyRounds} rounds of ${perRound} sequential GET ${route.path}${route.accept ? ' (Accept: text/html)' : ''} over HTTP on loopback; floor: the same number of ${floorWords(route.floor)}`;
+        const how = `${plan.latencyRounds} rounds of ${perRound} sequential GET ${route.path}${route.accept ? ' (Accept: text/html)' : ''} over HTTP on loopback, each followed or preceded (alternately) by one call of the floor: ${floorWords(route.floor)}`;
         const routeP50 = timings.map((t) => t.p50);
         p50s.set(`${route.name}@${size}`, routeP50);
         figures.push(
@@ -320,7 +320,7 @@ export async function storesStep(plan: Plan): Promise<Figure[]> {
             { name: `p50 of the ${firstLabel} reference store, same rounds`, runs: pair.reference },
             {
               target: { op: '<=', value: 1.3 },
-              how: `${plan.latencyRounds} rounds, each one round of the route on the ${sizeLabel(size)} store and one on a ${firstLabel} store (the same generated events, loaded into a dynalite of its own), in alternating order; each store served by a fresh API process of its own (bench/suite/api-process.ts), warmed alike; rounds as in the latency pass, whose p50 of this route @${sizeLabel(size)}, served in-process, was ${median(p50s.get(`${name}@${size}`) ?? []).toFixed(2)} ms`,
+              how: `${plan.latencyRounds} rounds, each a round of the route on the ${sizeLabel(size)} store and on a ${firstLabel} store (the same generated events, loaded into a dynalite of its own), their requests interleaved call by call in rotating order; each store served by a fresh API process of its own (bench/suite/api-process.ts), warmed alike; rounds as in the latency pass, whose p50 of this route @${sizeLabel(size)}, served in-process, was ${median(p50s.get(`${name}@${size}`) ?? []).toFixed(2)} ms`,
             },
           ),
           pairedFigure(

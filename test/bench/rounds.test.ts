@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { exactly, latencyRoundLimits, type RoundLimits, timeSequential } from '../../bench/suite/rounds';
+import {
+  exactly,
+  latencyRoundLimits,
+  type RoundLimits,
+  timeInterleaved,
+  timeSequential,
+} from '../../bench/suite/rounds';
 
 /** A clock that only moves when a call takes its time: each call of `once` advances it by `callMs`. */
 function fakeRoute(callMs: number) {
@@ -115,5 +121,58 @@ describe('latencyRoundLimits', () => {
     // Assess
     expect(fullTiming.requests).toBe(500);
     expect(quickTiming.requests).toBe(20);
+  });
+});
+
+describe('timeInterleaved', () => {
+  it('times each subject call by call, rotating which goes first, so a slow moment lands on both', async () => {
+    // Prepare: a route of 4 ms and a floor of 2 ms on one clock; for calls 10-19 of the round the machine
+    // is slow and every call takes 10x as long, whichever subject makes it.
+    let clock = 0;
+    let calls = 0;
+    const order: string[] = [];
+    const subject = (name: string, ms: number) => async () => {
+      order.push(name);
+      clock += calls >= 10 && calls < 20 ? ms * 10 : ms;
+      calls++;
+    };
+
+    // Act
+    const [route, floor] = await timeInterleaved(
+      20,
+      [subject('route', 4), subject('floor', 2)],
+      exactly(20),
+      () => clock,
+    );
+
+    // Assess: 20 calls each, the slow moment shared (5 slow calls each), and the order rotating per step.
+    expect(route?.requests).toBe(20);
+    expect(floor?.requests).toBe(20);
+    expect(order.slice(0, 6)).toEqual(['route', 'floor', 'floor', 'route', 'route', 'floor']);
+    expect(route?.p50).toBe(4);
+    expect(floor?.p50).toBe(2);
+    expect(route?.p99).toBe(40);
+    expect(floor?.p99).toBe(20);
+    expect(route?.perSecond).toBeCloseTo(20 / ((15 * 4 + 5 * 40) / 1000), 6);
+  });
+
+  it('counts steps against the limits: a round of atLeastMs lasts that long across both subjects', async () => {
+    // Prepare: 3 ms and 2 ms, 5 ms a step
+    let clock = 0;
+    const subject = (ms: number) => async () => {
+      clock += ms;
+    };
+
+    // Act
+    const [route, floor] = await timeInterleaved(
+      60,
+      [subject(3), subject(2)],
+      limits({ atLeastMs: 1_500 }),
+      () => clock,
+    );
+
+    // Assess: 300 steps of 5 ms reach 1,500 ms; both subjects made as many calls.
+    expect(route?.requests).toBe(300);
+    expect(floor?.requests).toBe(300);
   });
 });
