@@ -11,7 +11,7 @@ import { type ApiProcess, startApiProcess } from './api-process';
 import type { Generator } from './generate';
 import type { Plan } from './modes';
 import { progress } from './progress';
-import { latencyRoundLimits, type Timing, timeInterleaved } from './rounds';
+import { latencyRoundLimits, timeInterleaved } from './rounds';
 import { get, type LatencyRoute, requestOf } from './routes';
 import { growStore } from './store-load';
 
@@ -97,7 +97,7 @@ export async function pairedGrowthRounds(
     });
     // The grown and the reference store's requests alternate call by call, so each pair sees the same moment.
     const time = (pair: (typeof pairs)[number]) =>
-      timeInterleaved(plan.latencyRequests, [pair.grown, pair.reference], latencyRoundLimits(plan));
+      timeInterleaved(plan.latencyRequests, [pair.grown, pair.reference] as const, latencyRoundLimits(plan));
     // Both processes are new, and a new process answered this route at twice its warm p50 for its first
     // few hundred requests (V8 still compiling): the latency pass's warm-up requests, then two unmeasured
     // rounds of each route, so that no measured round includes compiling.
@@ -118,7 +118,7 @@ export async function pairedGrowthRounds(
     for (let round = 0; round < plan.latencyRounds; round++) {
       for (const pair of pairs) {
         const entry = p50s.get(pair.name) as PairedP50s;
-        const [grown, reference] = (await time(pair)) as [Timing, Timing];
+        const [grown, reference] = await time(pair);
         entry.grown.push(grown.p50);
         entry.reference.push(reference.p50);
       }

@@ -227,11 +227,11 @@ export async function storesStep(plan: Plan): Promise<Figure[]> {
           const { url, headers } = requestOf(stack.baseUrl, route);
           const entry = rounds.get(route.name) ?? { route: [], floor: [] };
           // Route and floor alternate call by call, so each pair of calls sees the same moment of the machine.
-          const [timing, floorTiming] = (await timeInterleaved(
+          const [timing, floorTiming] = await timeInterleaved(
             plan.latencyRequests,
-            [() => get(url, headers), floorQuery(client, route.floor, thisYear)],
+            [() => get(url, headers), floorQuery(client, route.floor, thisYear)] as const,
             latencyRoundLimits(plan),
-          )) as [Timing, Timing];
+          );
           entry.route.push(timing);
           entry.floor.push(floorTiming);
           rounds.set(route.name, entry);

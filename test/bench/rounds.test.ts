@@ -140,20 +140,20 @@ describe('timeInterleaved', () => {
     // Act
     const [route, floor] = await timeInterleaved(
       20,
-      [subject('route', 4), subject('floor', 2)],
+      [subject('route', 4), subject('floor', 2)] as const,
       exactly(20),
       () => clock,
     );
 
     // Assess: 20 calls each, the slow moment shared (5 slow calls each), and the order rotating per step.
-    expect(route?.requests).toBe(20);
-    expect(floor?.requests).toBe(20);
+    expect(route.requests).toBe(20);
+    expect(floor.requests).toBe(20);
     expect(order.slice(0, 6)).toEqual(['route', 'floor', 'floor', 'route', 'route', 'floor']);
-    expect(route?.p50).toBe(4);
-    expect(floor?.p50).toBe(2);
-    expect(route?.p99).toBe(40);
-    expect(floor?.p99).toBe(20);
-    expect(route?.perSecond).toBeCloseTo(20 / ((15 * 4 + 5 * 40) / 1000), 6);
+    expect(route.p50).toBe(4);
+    expect(floor.p50).toBe(2);
+    expect(route.p99).toBe(40);
+    expect(floor.p99).toBe(20);
+    expect(route.perSecond).toBeCloseTo(20 / ((15 * 4 + 5 * 40) / 1000), 6);
   });
 
   it('counts steps against the limits: a round of atLeastMs lasts that long across both subjects', async () => {
@@ -166,13 +166,13 @@ describe('timeInterleaved', () => {
     // Act
     const [route, floor] = await timeInterleaved(
       60,
-      [subject(3), subject(2)],
+      [subject(3), subject(2)] as const,
       limits({ atLeastMs: 1_500 }),
       () => clock,
     );
 
     // Assess: 300 steps of 5 ms reach 1,500 ms; both subjects made as many calls.
-    expect(route?.requests).toBe(300);
-    expect(floor?.requests).toBe(300);
+    expect(route.requests).toBe(300);
+    expect(floor.requests).toBe(300);
   });
 });
