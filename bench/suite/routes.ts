@@ -1,5 +1,6 @@
 // The routes the latency and load benchmarks measure. Adding a route is one line in `latencyRoutes` (and,
 // for load, one line in `loadScenarios`); each names its floor: one raw Query of the same page size.
+import { linksFor } from '../../shared/api/links';
 import type { LoadRequest, LoadScenario } from '../load';
 import type { Subjects } from './subjects';
 
@@ -43,6 +44,12 @@ const LIST = 100;
 const ANNIVERSARY_DAYS = 7;
 const ANNIVERSARY_ITEMS = 200;
 const enc = encodeURIComponent;
+/**
+ * The hot event's page, as the site links it (its slug percent-encoded). Sent raw, a Chinese slug made every
+ * autocannon connection stall at its first request of it: before 2026-12-02 the `pages` load scenario made
+ * exactly 128 requests (8 connections × the 16 before it) in every run, whatever its length.
+ */
+const hotEventPage = (s: Subjects) => linksFor('').eventPage(s.hotEvent.id);
 
 /** The month-days (MM-DD) of the `count` days up to `today` (UTC), newest first: what an anniversary feed reads. */
 export function lastMonthDays(today: Date, count: number): string[] {
@@ -122,7 +129,7 @@ export function latencyRoutes(s: Subjects, today: Date): LatencyRoute[] {
     },
     {
       name: 'event page',
-      path: `/events/${s.hotEvent.id}`,
+      path: hotEventPage(s),
       accept: 'text/html',
       floor: { kind: 'event', id: s.hotEvent.id, limit: 1 },
       targeted: false,
@@ -165,7 +172,7 @@ export function loadScenarios(s: Subjects, etags: Map<string, string>): LoadScen
     { path: '/', headers: html },
     ...s.topicSample.slice(0, 10).map((slug) => ({ path: `/topics/${enc(slug)}`, headers: html })),
     ...s.monthDaySample.slice(0, 5).map((monthDay) => ({ path: `/on-this-day/${monthDay}`, headers: html })),
-    { path: `/events/${s.hotEvent.id}`, headers: html },
+    { path: hotEventPage(s), headers: html },
   ];
   const mix = [...feeds, ...days, ...pages, { path: '/topics' }].flatMap((request: LoadRequest) => {
     const etag = etags.get(request.path);

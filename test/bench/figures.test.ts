@@ -316,6 +316,28 @@ describe('subjects and routes', () => {
     });
   });
 
+  it('sends every path percent-encoded, as the site links it, Chinese slugs and event ids included', () => {
+    // Prepare: a Chinese hot topic and hot event. Sent raw by autocannon, such a path stalled each
+    // connection at its first request of it.
+    const chinese = pickSubjects(
+      new Map([
+        ['美国', { label: '美国', events: 9, newest: { id: '2016-06-01/青年黨武裝分子襲擊' } }],
+        ['黑森', { label: '黑森', events: 1 }],
+      ]),
+      new Map([['06-01', 9]]),
+    );
+
+    // Act
+    const paths = [
+      ...loadScenarios(chinese, new Map()).flatMap((scenario) => scenario.requests.map((r) => r.path)),
+      ...latencyRoutes(chinese, new Date('2026-06-01T12:00:00Z')).map((route) => route.path),
+    ];
+
+    // Assess
+    expect(paths.filter((path) => !/^[\x21-\x7e]+$/.test(path))).toEqual([]);
+    expect(paths).toContain(`/events/2016-06-01/${encodeURIComponent('青年黨武裝分子襲擊')}`);
+  });
+
   it('doubles the requests that have an ETag into conditional ones in the mix', () => {
     // Act
     const scenarios = loadScenarios(subjects, new Map([['/topics', '"abc"']]));
