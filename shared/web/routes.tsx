@@ -18,6 +18,7 @@ import type { EventBrief, PageRequest, ReadStore, TopicSummary } from '../store/
 import { assets } from './assets';
 import { type EventView, type FeedLink, labelLang, type TopicView } from './components';
 import { humanDay } from './dates';
+import { keptTopicList } from './kept-topic-list';
 import { Layout, type PageHead, type SiteLinks } from './layout';
 import { prefersHtml } from './negotiate';
 import { ErrorPage, EventPage, HomePage, OnThisDayPage, TopicPage, TopicsPage } from './pages';
@@ -26,7 +27,9 @@ type Route = (req: HttpRequest) => Promise<HttpResponse>;
 
 // The same freshness as the JSON and feeds they mirror (shared/api/routes.ts).
 const eventCacheControl = 'public, max-age=300, stale-while-revalidate=600';
-const listCacheControl = 'public, max-age=60';
+/** How long a listing page may be cached; the home page's topic ranking is kept as long (kept-topic-list.ts). */
+const LIST_MAX_AGE_S = 60;
+const listCacheControl = `public, max-age=${LIST_MAX_AGE_S}`;
 const assetCacheControl = 'public, max-age=31536000, immutable';
 
 /**
@@ -174,6 +177,10 @@ function htmlResponse(
 function pageRoutes(deps: ApiDeps): PageRoute[] {
   const { store } = deps;
   const cursors = cursorCodec(deps.cursorKey);
+  const rankedTopics = keptTopicList(() => everyTopic(store), {
+    now: deps.now,
+    maxAgeMs: LIST_MAX_AGE_S * 1000,
+  });
   const links = (req: HttpRequest) => linksFor(baseUrlOf(req, deps.publicBaseUrl));
 
   const topicView = (link: Links, label: string, events?: number): TopicView => {
@@ -233,7 +240,7 @@ function pageRoutes(deps: ApiDeps): PageRoute[] {
     const link = links(req);
     const lang = parseLang(req.query.lang);
     const [topics, anniversaries] = await Promise.all([
-      everyTopic(store),
+      rankedTopics(),
       anniversariesToday({}, lang, pageLimit.anniversaries),
     ]);
     const inEdition = (topic: TopicSummary) =>
