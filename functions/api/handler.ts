@@ -13,7 +13,7 @@ import { snsSubscriptions } from '../../shared/subscriptions/sns-subscriptions';
 import { SubscriptionStore } from '../../shared/subscriptions/subscription-store';
 import * as z from '../../shared/zod';
 
-const config = loadConfig(z.extend(apiConfigSchema, subscriptionApiConfigFields));
+const config = loadConfig(() => z.extend(apiConfigSchema(), subscriptionApiConfigFields()));
 const logger = new Logger({ persistentKeys: { handler: 'api' } });
 const store = new EventsTable(dynamo, config.TABLE_NAME);
 if (config.CURSOR_KEY === undefined) {

@@ -9,7 +9,8 @@ import { ingestConfigSchema, loadConfig } from '../../shared/config';
 import { BatchedIngestStore } from '../../shared/ingest/batched-store';
 import { INGEST_METRICS, IngestTally, publishIngestCounts } from '../../shared/ingest/ingest-metrics';
 import { processMessage } from '../../shared/ingest/process-message';
-import { latestAcceptedDate, parseEventObject } from '../../shared/parse';
+import { latestAcceptedDate } from '../../shared/parse/limits';
+import { parseEventObjectOnDemand } from '../../shared/parse/on-demand';
 import { EventsTable } from '../../shared/store/events-table';
 
 const config = loadConfig(ingestConfigSchema);
@@ -24,8 +25,9 @@ const deps = {
     markersDeadBefore: config.SOLE_WRITER_SINCE ? new Date(config.SOLE_WRITER_SINCE) : undefined,
   }),
   s3: s3,
+  // Front matter's parser is loaded by the first file that has front matter, not at cold start.
   parse: (key: string, body: Uint8Array) =>
-    parseEventObject(key, body, {
+    parseEventObjectOnDemand(key, body, {
       maxObjectBytes: config.MAX_OBJECT_BYTES,
       // The handler is the clock's edge: shared/ never reads it.
       latestDate: latestAcceptedDate(new Date()),

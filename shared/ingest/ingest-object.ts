@@ -8,7 +8,7 @@ import type { ObjectNotification } from './notifications';
 export interface IngestDeps {
   store: IngestStore;
   s3: S3Client;
-  parse: (key: string, body: Uint8Array) => ParseResult;
+  parse: (key: string, body: Uint8Array) => ParseResult | Promise<ParseResult>;
   maxObjectBytes: number;
 }
 
@@ -72,7 +72,7 @@ async function ingestBytes(
   if (read.found === 'too-large') {
     return reject(deps, version, 'too-large', `object is larger than the ${deps.maxObjectBytes}-byte limit`);
   }
-  const parsed = deps.parse(version.key, read.bytes);
+  const parsed = await deps.parse(version.key, read.bytes);
   if (parsed.kind === 'rejected') return reject(deps, version, parsed.reason, parsed.detail);
   const contributions: Contribution[] =
     parsed.kind === 'event'

@@ -4,13 +4,12 @@ import type { Lang, NewsEvent, ParseResult } from '../domain/event';
 import { uniqueTopics } from '../domain/topics';
 import * as z from '../zod';
 import { readDateText } from './dates';
+import { FRONT_MATTER_OPENING as OPENING } from './front-matter-fence';
 import { keyIsZh, looksChinese } from './lang';
 import { eventId, idFromCanonicalKey, slugifyTitle } from './slug';
 import { httpUrl } from './sources';
 import { cleanText, splitLabels } from './text';
 
-/** First line `---`, optionally followed by a language name (`---yaml`, `---js`). */
-const OPENING = /^---[ \t]*([^\s-][^\n]*?)?[ \t]*\n/;
 const CLOSING = /\n---[ \t]*(?:\n|$)/;
 const YAML_NAMES = new Set(['', 'yaml', 'yml']);
 
@@ -80,11 +79,6 @@ export const frontMatterSchema = z.object({
 });
 
 export type FrontMatter = z.output<typeof frontMatterSchema>;
-
-/** True when the text opens a front matter block (first line `---` or `---<language>`). */
-export function hasFrontMatter(text: string): boolean {
-  return OPENING.test(text);
-}
 
 function invalid(detail: string): ParseResult {
   return { kind: 'rejected', reason: 'invalid-front-matter', detail };
