@@ -24,9 +24,12 @@ export const PROJECT_RUNTIME = lambda.Runtime.NODEJS_24_X;
  * Modules the bundles replace (esbuild `alias`; paths relative to the project root, where the CDK runs esbuild).
  * The SDK clients' default credential chain becomes the environment credentials Lambda sets: the rest of the
  * chain never answers in Lambda and costs each bundle ~110 KB (shared/aws/lambda-credentials.ts says why).
+ * `feed`'s xml-js becomes its XML writer alone, without the parser `feed` never calls
+ * (shared/feeds/xml-js-writer.ts says why).
  */
 export const PROJECT_BUNDLE_ALIASES = {
   '@aws-sdk/credential-provider-node': './shared/aws/lambda-credentials.ts',
+  'xml-js': './shared/feeds/xml-js-writer.ts',
 } as const;
 
 /**

@@ -52,6 +52,7 @@ describe('a function bundle', () => {
   it('gives the CDK one --alias argument per replaced module', () => {
     expect(projectBundling().esbuildArgs['--alias']).toEqual([
       '@aws-sdk/credential-provider-node=./shared/aws/lambda-credentials.ts',
+      'xml-js=./shared/feeds/xml-js-writer.ts',
       ...LEAN_SDK_CLIENTS.map((client) =>
         expect.stringMatching(
           new RegExp(
@@ -75,6 +76,25 @@ describe('a function bundle', () => {
       inputs.filter((input) => /credential-provider-(?!env)|nested-clients|token-providers/.test(input)),
     ).toEqual([]);
     expect(bytes).toBeLessThan(1024 * 1024);
+  });
+
+  it('writes feeds with xml-js’s writer alone, exactly as the unbundled code does', async () => {
+    // Prepare
+    const bundle = join(outDir, 'feeds', 'index.mjs');
+    const { metafile } = await bundleFunction(
+      join(repoRoot, 'test', 'infra', 'fixtures', 'feed-entry.ts'),
+      bundle,
+    );
+    const { feeds } = await import('./fixtures/feed-entry');
+    // Act
+    const bundled = (await import(pathToFileURL(bundle).href)) as typeof import('./fixtures/feed-entry');
+    // Assess
+    const inputs = Object.keys(metafile.inputs);
+    expect(inputs).toContain('node_modules/xml-js/lib/js2xml.js');
+    expect(
+      inputs.filter((input) => /xml-js\/lib\/(?!js2xml|options-helper|array-helper)|\/sax\//.test(input)),
+    ).toEqual([]);
+    expect(bundled.feeds()).toEqual(feeds());
   });
 
   describe('stack traces', () => {
