@@ -243,10 +243,16 @@ export function feedFingerprint(format: FeedFormat, spec: FeedSpec): string {
   const { eventUrl: _eventUrl, topicUrl: _topicUrl, events, ...data } = spec;
   const probe = events[0]?.id;
   const urls = probe ? [spec.eventUrl(probe), spec.topicUrl?.('probe')] : [];
-  const hash = createHash('sha256').update(
-    JSON.stringify([RENDER_VERSION, format, data, urls, events.length]),
-  );
-  // Each event by its own digest: a large page's JSON, hashed whole, cost as much as a quarter of rendering it.
+  return renderDigest([format, data, urls, events.length], events);
+}
+
+/**
+ * The digest a fingerprint is made of: `header` (as JSON, with RENDER_VERSION) and then each event by its
+ * own digest, in order: a large page's JSON, hashed whole, cost as much as a quarter of rendering it.
+ * `header` must hold everything else the output depends on, the number of events included.
+ */
+export function renderDigest(header: unknown, events: Iterable<StoredEvent>): string {
+  const hash = createHash('sha256').update(JSON.stringify([RENDER_VERSION, header]));
   for (const event of events) hash.update(eventDigest(event));
   return hash.digest('base64url');
 }
@@ -278,9 +284,15 @@ export function renderFeed(
   spec: FeedSpec,
   fingerprint = feedFingerprint(format, spec),
 ): RenderedFeed {
+  const body = renderedOnce(fingerprint, () => feedWriters[format](feedDocument(spec)));
+  return { body, contentType: feedContentTypes[format] };
+}
+
+/** The document of `fingerprint`: this container's copy when it has one, else `render()`'s, then kept. */
+export function renderedOnce(fingerprint: string, render: () => string): string {
   let body = rendered.get(fingerprint);
   if (body === undefined) {
-    body = feedWriters[format](feedDocument(spec));
+    body = render();
     rendered.set(fingerprint, body);
     renderedChars += body.length;
     for (const [oldest, text] of rendered) {
@@ -289,5 +301,5 @@ export function renderFeed(
       renderedChars -= text.length;
     }
   }
-  return { body, contentType: feedContentTypes[format] };
+  return body;
 }

@@ -2,7 +2,8 @@
 // independent parser: items dated on their delivery day at local midnight, GUIDs per (event, delivery year),
 // cached until the next local midnight; topic listings and topic feeds link to them.
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { feedWriters } from '../../shared/feeds/render';
 import { EventsTable, type ReadStore } from '../../shared/store/events-table';
 import { fileContribution, makeEvent, steppingClock } from '../support/events';
 import { withFreshTable } from '../support/local-aws';
@@ -29,6 +30,10 @@ async function seed(): Promise<void> {
 const now = () => new Date('2026-07-10T10:00:00.000Z');
 
 describe('anniversary feeds', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
   it('dates each item at local midnight of its delivery day, with the years in the title (RSS)', async () => {
     // Prepare
     await seed();
@@ -150,6 +155,33 @@ describe('anniversary feeds', () => {
     expect(first.headers['cache-control']).toBe('public, max-age=43200');
     expect(first.headers.etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
     expect(again.status).toBe(304);
+  });
+
+  it('is written once while its events stay the same, and again when one changes', async () => {
+    // Prepare: a zone and span no other test asks for, so no earlier test's copy answers
+    await seed();
+    const api = inProcessApi(store, now);
+    const path = '/on-this-day/feed.rss?tz=Asia/Tokyo&days=3';
+    const writes = vi.spyOn(feedWriters, 'rss');
+
+    // Act
+    const first = await api.get(path);
+    const again = await api.get(path);
+    const writesBeforeChange = writes.mock.calls.length;
+    const edited = makeEvent('2001-07-10/tenth', {
+      title: 'Tenth of July, corrected',
+      topics: ['Alpha', 'Beta'],
+    });
+    await store.putEvents({ key: edited.id, sequencer: '02' }, [fileContribution(edited.id, edited)]);
+    const changed = await api.get(path);
+
+    // Assess
+    expect(writesBeforeChange).toBe(1);
+    expect(again.body).toBe(first.body);
+    expect(writes).toHaveBeenCalledTimes(2);
+    expect(parseRssFeed(changed.body).items?.map((item) => item.title)).toContain(
+      '25 years ago (2001-07-10): Tenth of July, corrected',
+    );
   });
 
   it('refuses a bad days, tz or topic', async () => {
