@@ -9,7 +9,7 @@ export class ConfigError extends Error {
  * A function's config schema, built when its function loads config. Each schema is a factory, not a
  * module-level constant: esbuild keeps every top-level call (it cannot know zod's are pure), so constants
  * put every function's schemas in every bundle, and building the unused ones cost the ingest's init ~8 ms
- * (docs/benchmarks.md, "Module init").
+ * (docs/benchmarks.md, "the ingest's rare paths out of its cold start").
  */
 export type ConfigSchema<S extends z.ZodMiniType> = () => S;
 
