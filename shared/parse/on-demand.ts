@@ -1,7 +1,8 @@
 // parseEventObject for a cold start. The front matter parser (gray-matter, js-yaml and the schema) costs the
 // ingest ~8 ms of module init and is needed only by hand-written files, so the ingest loads it on the
 // first object that opens with front matter. Bundled, the dynamic import stays in the one file: esbuild
-// defers the module's evaluation to that first call (docs/benchmarks.md, "the ingest's rare paths out of its cold start").
+// defers the module's evaluation to that first call (docs/benchmarks.md, "the ingest's rare paths out of
+// its cold start").
 import type { ParseResult } from '../domain/event';
 import { type FrontMatterParser, type ParseOptions, parseWith } from './parse-with';
 
