@@ -1,7 +1,12 @@
 // GET /on-this-day/feed.{rss,atom,json}?topic=&tz=&days=: the anniversaries of the last `days` delivery
 // days in `tz`, for any feed reader. Cached until the next local midnight, when the feed turns over.
 
-import { type AnniversaryDay, renderAnniversaryFeed } from '../feeds/anniversary-feed';
+import {
+  type AnniversaryDay,
+  type AnniversaryFeedSpec,
+  anniversaryFingerprint,
+  renderAnniversaryFeed,
+} from '../feeds/anniversary-feed';
 import type { FeedFormat } from '../feeds/render';
 import { feedContentTypes } from '../feeds/render';
 import { conditionalResponse } from '../http/conditional';
@@ -80,7 +85,7 @@ export function anniversaryRoutes(deps: AnniversaryRouteDeps): RouteDefinition[]
       if (req.query.tz !== undefined) self.searchParams.set('tz', timeZone);
       if (req.query.days !== undefined) self.searchParams.set('days', String(days));
       const about = topic ? topic.label : 'all topics';
-      const body = renderAnniversaryFeed(feedFormat, {
+      const spec: AnniversaryFeedSpec = {
         title: `On this day: ${about} — the Context`,
         description: `Anniversaries of news events in ${about}, each on the day it comes round.`,
         feedKey: `anniversaries/${topic?.slug ?? '*'}`,
@@ -89,12 +94,15 @@ export function anniversaryRoutes(deps: AnniversaryRouteDeps): RouteDefinition[]
         days: found,
         eventUrl: link.event,
         topicUrl: (topicSlug) => link.topicFeed(topicSlug, 'json'),
-      });
-      // The feed changes at the next local midnight; until then the same bytes (ETag from the body).
+      };
+      // The feed changes at the next local midnight; until then the same bytes. The fingerprint stands in
+      // for the body's hash, as for topic feeds, so a 304 costs the reads but no writing.
       const nextMidnight = startOfDayIn(addDays(today, 1), timeZone).getTime();
       const maxAge = Math.max(1, Math.floor((nextMidnight - now.getTime()) / 1000));
+      const fingerprint = anniversaryFingerprint(feedFormat, spec);
       return conditionalResponse(req, {
-        body,
+        body: () => renderAnniversaryFeed(feedFormat, spec, fingerprint),
+        etag: `"${fingerprint}"`,
         contentType: feedContentTypes[feedFormat],
         cacheControl: `public, max-age=${maxAge}`,
       });

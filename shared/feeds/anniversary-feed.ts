@@ -11,6 +11,7 @@ import {
   type FeedSpec,
   feedTagUri,
   feedWriters,
+  linkProbe,
   renderDigest,
   renderedOnce,
 } from './render';
@@ -95,28 +96,29 @@ export function anniversaryDocument(spec: AnniversaryFeedSpec): FeedDocument {
 
 /**
  * A digest of everything the anniversary feed's output depends on (see `feedFingerprint`): its days, each
- * anniversary's years and event, and the links, which build on one base (an event's URL and a probe
- * topic's name it). An anniversary's `topics` are not in the output: its event's labels are.
+ * anniversary's years and event, and the links. An anniversary's `topics` are not in the output: its
+ * event's labels are.
  */
 export function anniversaryFingerprint(format: FeedFormat, spec: AnniversaryFeedSpec): string {
   const { eventUrl: _eventUrl, topicUrl: _topicUrl, days, ...data } = spec;
   const events = days.flatMap((day) => day.anniversaries.map((anniversary) => anniversary.event));
-  const probe = events[0]?.id;
-  const urls = probe ? [spec.eventUrl(probe), spec.topicUrl?.('probe')] : [];
   const dayHeaders = days.map((day) => [
     day.day,
     day.startsAt.getTime(),
     day.anniversaries.map((anniversary) => anniversary.yearsAgo),
   ]);
-  return renderDigest(['anniversaries', format, data, urls, dayHeaders], events);
+  return renderDigest(['anniversaries', format, data, linkProbe(spec, events[0]?.id), dayHeaders], events);
 }
 
 /**
  * Rendered once per container for the same days and events: readers poll the feed all day, and until an
  * event or the day changes it is the same bytes (the 200 items of a busy all-topics feed took ~100 ms to write).
+ * `fingerprint`: the caller's `anniversaryFingerprint(format, spec)`, when it already made one for the ETag.
  */
-export function renderAnniversaryFeed(format: FeedFormat, spec: AnniversaryFeedSpec): string {
-  return renderedOnce(anniversaryFingerprint(format, spec), () =>
-    feedWriters[format](anniversaryDocument(spec)),
-  );
+export function renderAnniversaryFeed(
+  format: FeedFormat,
+  spec: AnniversaryFeedSpec,
+  fingerprint = anniversaryFingerprint(format, spec),
+): string {
+  return renderedOnce(fingerprint, () => feedWriters[format](anniversaryDocument(spec)));
 }

@@ -241,9 +241,18 @@ const RENDER_VERSION = 1;
  */
 export function feedFingerprint(format: FeedFormat, spec: FeedSpec): string {
   const { eventUrl: _eventUrl, topicUrl: _topicUrl, events, ...data } = spec;
-  const probe = events[0]?.id;
-  const urls = probe ? [spec.eventUrl(probe), spec.topicUrl?.('probe')] : [];
-  return renderDigest([format, data, urls, events.length], events);
+  return renderDigest([format, data, linkProbe(spec, events[0]?.id), events.length], events);
+}
+
+/**
+ * What a fingerprint knows of the links: they build on one base, so an event's URL and a probe topic's
+ * name it. None without an event: an empty document has no links to an event or a topic.
+ */
+export function linkProbe(
+  links: Pick<FeedSpec, 'eventUrl' | 'topicUrl'>,
+  firstEventId: string | undefined,
+): (string | undefined)[] {
+  return firstEventId === undefined ? [] : [links.eventUrl(firstEventId), links.topicUrl?.('probe')];
 }
 
 /**

@@ -157,7 +157,7 @@ describe('anniversary feeds', () => {
     expect(again.status).toBe(304);
   });
 
-  it('is written once while its events stay the same, and again when one changes', async () => {
+  it('is written once while its events stay the same (a 304 writes nothing), and again when one changes', async () => {
     // Prepare: a zone and span no other test asks for, so no earlier test's copy answers
     await seed();
     const api = inProcessApi(store, now);
@@ -167,6 +167,7 @@ describe('anniversary feeds', () => {
     // Act
     const first = await api.get(path);
     const again = await api.get(path);
+    const revalidated = await api.get(path, { 'if-none-match': first.headers.etag ?? '' });
     const writesBeforeChange = writes.mock.calls.length;
     const edited = makeEvent('2001-07-10/tenth', {
       title: 'Tenth of July, corrected',
@@ -178,6 +179,7 @@ describe('anniversary feeds', () => {
     // Assess
     expect(writesBeforeChange).toBe(1);
     expect(again.body).toBe(first.body);
+    expect(revalidated.status).toBe(304);
     expect(writes).toHaveBeenCalledTimes(2);
     expect(parseRssFeed(changed.body).items?.map((item) => item.title)).toContain(
       '25 years ago (2001-07-10): Tenth of July, corrected',
