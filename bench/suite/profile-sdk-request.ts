@@ -13,6 +13,7 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { localCredentials, localRegion } from '../../infra/local/services';
+import { summarize } from './figures';
 
 const requests = Number(process.argv[2] ?? 2_000);
 const rounds = Number(process.argv[3] ?? 12);
@@ -148,15 +149,13 @@ try {
       samples[index]?.push(await cpuPerRequest((kinds[index] as (typeof kinds)[number]).send, requests));
     }
   }
-  const median = (values: number[]) =>
-    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
-  const baseline = median(samples[0] ?? []);
+  const summaries = samples.map((values) => summarize(values));
+  const baseline = summaries[0]?.median ?? Number.NaN;
   for (const [index, kind] of kinds.entries()) {
-    const values = samples[index] ?? [];
+    const { median, min, max } = summaries[index] as (typeof summaries)[number];
     console.log(
-      `${kind.name.padEnd(34)} ${median(values).toFixed(0).padStart(5)} µs CPU per request ` +
-        `(min ${Math.min(...values).toFixed(0)}, max ${Math.max(...values).toFixed(0)}; ` +
-        `${(median(values) / baseline).toFixed(1)}× node:http)`,
+      `${kind.name.padEnd(34)} ${median.toFixed(0).padStart(5)} µs CPU per request ` +
+        `(min ${min.toFixed(0)}, max ${max.toFixed(0)}; ${(median / baseline).toFixed(1)}× node:http)`,
     );
   }
 } finally {
