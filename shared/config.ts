@@ -155,5 +155,8 @@ export const subscriptionApiConfigFields = () => ({
   SUBSCRIBE_RATE_LIMIT: z._default(positiveInt(), 10),
 });
 
+/** The public API's whole config: its own fields and the subscription routes'. */
+export const publicApiConfigSchema = () => z.extend(apiConfigSchema(), subscriptionApiConfigFields());
+export type PublicApiConfig = z.infer<ReturnType<typeof publicApiConfigSchema>>;
 export type NotifyConfig = z.infer<ReturnType<typeof notifyConfigSchema>>;
 export type DeliveryConfig = z.infer<ReturnType<typeof deliveryConfigSchema>>;

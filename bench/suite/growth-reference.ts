@@ -1,13 +1,13 @@
 // Growth measured against a store of the first size held beside the grown one, at the same moment. Measured
 // minutes apart, the same store's hot feed p50 moved by 30 % with the machine's phase (docs/benchmarks.md,
 // "Kept page vs GetItem"), which is the size of the whole target (1.3×). Here a reference store of the first
-// size (the same generated events, in a dynalite of its own) and the grown store are each served by an API
-// process of its own, alike in everything but the store behind it, and their requests interleave call by call.
+// size (the same generated events, in a dynalite of its own) and the grown store are served by one API
+// process (each by a handler of its own), and their requests interleave call by call.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureTable, localDynamoClients, startDynalite } from '../../infra/local/services';
-import { type ApiProcess, startApiProcess } from './api-process';
+import { startApiProcess } from './api-process';
 import type { Generator } from './generate';
 import type { Plan } from './modes';
 import { progress } from './progress';
@@ -66,9 +66,10 @@ export interface PairedP50s {
 }
 
 /**
- * Each growth route on the grown store (`routes`, its subjects picked at its size) and on the reference
- * store (`referenceRoutes`, picked at the first size, as the sequential figures compare them), from two
- * fresh API processes, warmed alike, their requests interleaved call by call within each round.
+ * Each growth route on the grown store (`routes.grown`) and on the reference store (`routes.reference`),
+ * from one fresh API process that serves both, warmed alike, their requests interleaved call by call within
+ * each round. One process for both: two processes, one per store, added their own spread (0.72-1.29× between
+ * two copies of one store, bench/suite/api-process.ts).
  */
 export async function pairedGrowthRounds(
   stores: { grown: string; reference: string },
@@ -77,12 +78,9 @@ export async function pairedGrowthRounds(
   plan: Plan,
   label: string,
 ): Promise<Map<string, PairedP50s>> {
-  const apis: ApiProcess[] = [];
+  const api = await startApiProcess([stores.grown, stores.reference], tableName);
+  const [grownUrl, referenceUrl] = api.baseUrls as [string, string];
   try {
-    const grownApi = await startApiProcess(stores.grown, tableName);
-    apis.push(grownApi);
-    const referenceApi = await startApiProcess(stores.reference, tableName);
-    apis.push(referenceApi);
     const pairs = GROWTH_ROUTES.map((name) => {
       const find = (list: LatencyRoute[]) => {
         const route = list.find((one) => one.name === name);
@@ -91,14 +89,14 @@ export async function pairedGrowthRounds(
       };
       return {
         name,
-        grown: request(grownApi, find(routes.grown)),
-        reference: request(referenceApi, find(routes.reference)),
+        grown: request(grownUrl, find(routes.grown)),
+        reference: request(referenceUrl, find(routes.reference)),
       };
     });
     // The grown and the reference store's requests alternate call by call, so each pair sees the same moment.
     const time = (pair: (typeof pairs)[number]) =>
       timeInterleaved(plan.latencyRequests, [pair.grown, pair.reference] as const, latencyRoundLimits(plan));
-    // Both processes are new, and a new process answered this route at twice its warm p50 for its first
+    // The process is new, and a new process answered this route at twice its warm p50 for its first
     // few hundred requests (V8 still compiling): the latency pass's warm-up requests, then two unmeasured
     // rounds of each route, so that no measured round includes compiling.
     for (const pair of pairs) {
@@ -127,11 +125,11 @@ export async function pairedGrowthRounds(
     bar.done();
     return p50s;
   } finally {
-    await Promise.all(apis.map((api) => api.close()));
+    await api.close();
   }
 }
 
-function request(api: ApiProcess, route: LatencyRoute): () => Promise<unknown> {
-  const { url, headers } = requestOf(api.baseUrl, route);
+function request(baseUrl: string, route: LatencyRoute): () => Promise<unknown> {
+  const { url, headers } = requestOf(baseUrl, route);
   return () => get(url, headers);
 }

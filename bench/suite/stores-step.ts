@@ -320,7 +320,7 @@ export async function storesStep(plan: Plan): Promise<Figure[]> {
             { name: `p50 of the ${firstLabel} reference store, same rounds`, runs: pair.reference },
             {
               target: { op: '<=', value: 1.3 },
-              how: `${plan.latencyRounds} rounds, each a round of the route on the ${sizeLabel(size)} store and on a ${firstLabel} store (the same generated events, loaded into a dynalite of its own), their requests interleaved call by call in rotating order; each store served by a fresh API process of its own (bench/suite/api-process.ts), warmed alike; rounds as in the latency pass, whose p50 of this route @${sizeLabel(size)}, served in-process, was ${median(p50s.get(`${name}@${size}`) ?? []).toFixed(2)} ms`,
+              how: `${plan.latencyRounds} rounds, each a round of the route on the ${sizeLabel(size)} store and on a ${firstLabel} store (the same generated events, loaded into a dynalite of its own), their requests interleaved call by call in rotating order; both stores served by one fresh API process, each by a handler of its own (bench/suite/api-process.ts), warmed alike; rounds as in the latency pass, whose p50 of this route @${sizeLabel(size)}, served in-process, was ${median(p50s.get(`${name}@${size}`) ?? []).toFixed(2)} ms`,
             },
           ),
           pairedFigure(
