@@ -2,7 +2,7 @@
 // dynalite): the stores step serves the store it grows and a reference store of the first size from one of
 // these, so that a growth ratio compares the two stores under the same process. Served from two processes,
 // one per store, two copies of the same 10k store differed by 0.72-1.29x in the hot topic feed's p50, pair
-// of processes by pair (docs/benchmarks.md, "Growth rounds: one process for both stores"): each fresh process
+// of processes by pair (docs/benchmarks.md, section of 2026-12-02 from 08:23 UTC): each fresh process
 // settles at its own speed for that byte-heavy route, and that spread is the size of the whole target.
 // Store `i` answers under `/stores/<i>/`, from a handler of its own built as functions/api/handler.ts builds
 // its one (shared/api/app.ts), with a DynamoDB client of its own.

@@ -72,7 +72,7 @@ describe('the growth reference store', () => {
         reference: await itemsOf(referenceUrl, slug),
       })),
     );
-    const unknownStore = await fetch(api.baseUrls[0]?.replace(/\/stores\/0$/, '/stores/2/topics') ?? '');
+    const unknownStore = await fetch(`${new URL(grownUrl).origin}/stores/2/topics`);
 
     // Assess: each base URL answers from its own store.
     expect(feeds.length).toBeGreaterThan(1);
