@@ -1,5 +1,6 @@
 // The S3 client, made once per container at module scope (see dynamo-client.ts for why one module a client).
 import { S3Client } from '@aws-sdk/client-s3';
+import { withFastProperties } from './fast-properties';
 
 /**
  * The endpoint override exists only for the local stack (s3rver); in AWS it is unset. `cacheMiddleware`
@@ -11,7 +12,13 @@ import { S3Client } from '@aws-sdk/client-s3';
  * It took 0.3-0.6 ms of CPU off each ingested file (bench/suite/profile-ingest.ts, 1,200 zh files).
  */
 export function makeS3Client(endpoint = process.env.S3_ENDPOINT): S3Client {
-  return new S3Client({ ...(endpoint ? { endpoint, forcePathStyle: true } : {}), cacheMiddleware: true });
+  const client = new S3Client({
+    ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
+    cacheMiddleware: true,
+  });
+  // The middlewares copy the config on every request (fast-properties.ts).
+  withFastProperties(client.config);
+  return client;
 }
 
 export const s3 = makeS3Client();

@@ -1,3 +1,5 @@
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
@@ -8,7 +10,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeDocumentClient } from '../../shared/aws/dynamo-client';
+import { DYNAMODB_MAX_SOCKETS, makeDocumentClient } from '../../shared/aws/dynamo-client';
 import { type LocalDynamo, startLocalDynamo } from '../support/local-aws';
 
 // The handlers' document client sends Get, Put, Update, Delete and Query itself, through smithy's cached
@@ -175,5 +177,41 @@ describe('makeDocumentClient', () => {
 
     // Assess: Get and Query resolved once each; BatchGet and the legacy Delete on every request.
     expect(resolved).toBe(8);
+  });
+
+  it('keeps more requests in flight than the SDK default of 50 sockets, each on a connection of its own', async () => {
+    // Prepare: a server that holds every answer for 300 ms, as a busy table would, and counts what is open.
+    const sent = 120;
+    let open = 0;
+    let peak = 0;
+    const connections = new Set<unknown>();
+    const server = createServer((request, response: ServerResponse) => {
+      connections.add(request.socket);
+      open++;
+      peak = Math.max(peak, open);
+      request.resume();
+      setTimeout(() => {
+        open--;
+        response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end('{}');
+      }, 300);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const client = makeDocumentClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+
+    // Act
+    const answers = await Promise.all(
+      Array.from({ length: sent }, (_, index) =>
+        client.send(new GetCommand({ TableName: 'events', Key: { PK: `OBJECT#${index}.md`, SK: 'OBJECT' } })),
+      ),
+    );
+    client.destroy();
+    server.closeAllConnections();
+    server.close();
+
+    // Assess
+    expect(DYNAMODB_MAX_SOCKETS).toBeGreaterThanOrEqual(sent);
+    expect(answers.every((answer) => answer.Item === undefined)).toBe(true);
+    expect(peak).toBe(sent);
+    expect(connections.size).toBe(sent);
   });
 });
