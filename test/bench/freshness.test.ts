@@ -13,6 +13,8 @@ const dataDir = mkdtempSync(join(tmpdir(), 'freshness-'));
 let stack: LocalStack;
 beforeAll(async () => {
   stack = await startLocalStack(quietStackOptions(dataDir, true));
+  // The samples are uploaded at start and ingested from the local queue: the feed exists once it is drained.
+  await stack.drain();
 }, 60_000);
 afterAll(async () => {
   await stack?.close();
