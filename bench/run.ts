@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { FUNCTION_MEMORY_MB, lambdaHeapFlags } from '../infra/constructs/function-memory';
 import { costFigures } from './suite/cost';
 import { buildResults, type Figure, formatTable, shapeProblems } from './suite/figures';
 import { corpusName } from './suite/inputs';
@@ -15,6 +16,15 @@ const plan = planFor(args);
 const resultsDir = join(import.meta.dirname, 'results');
 const stepsDir = join(resultsDir, 'steps');
 const steps = ['parse', 'ingest', 'stores', 'cold-start'];
+/**
+ * The parse and ingest steps run the ingest function's code in their own process, so that process gets the
+ * heap Lambda gives that function (function-memory.ts). The stores step drives the stack and the loads; the
+ * API it measures runs in processes of its own (api-process.ts), and cold start starts its own.
+ */
+const STEP_HEAP_FLAGS: Record<string, string[]> = {
+  parse: lambdaHeapFlags(FUNCTION_MEMORY_MB.ingest),
+  ingest: lambdaHeapFlags(FUNCTION_MEMORY_MB.ingest),
+};
 const only = args
   .find((arg) => arg.startsWith('--only='))
   ?.slice('--only='.length)
@@ -28,7 +38,15 @@ for (const step of steps.filter((name) => !only || only.includes(name))) {
   console.error(`\n=== ${step} (${plan.mode})`);
   const run = spawnSync(
     process.execPath,
-    ['--expose-gc', '--import', 'tsx', join(import.meta.dirname, 'suite', 'step.ts'), step, ...args],
+    [
+      '--expose-gc',
+      ...(STEP_HEAP_FLAGS[step] ?? []),
+      '--import',
+      'tsx',
+      join(import.meta.dirname, 'suite', 'step.ts'),
+      step,
+      ...args,
+    ],
     { stdio: 'inherit', env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } },
   );
   const file = join(stepsDir, `${step}.json`);

@@ -10,6 +10,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { FUNCTION_MEMORY_MB, lambdaHeapFlags } from '../../infra/constructs/function-memory';
 import { forkService, localCredentials, localRegion } from '../../infra/local/services';
 
 export interface ApiProcess {
@@ -26,8 +27,9 @@ export async function startApiProcess(
   tableName: string,
 ): Promise<ApiProcess> {
   const service = await forkService('API process', join(import.meta.dirname, 'api-process.ts'), ['serve'], {
-    // tsx's loader runs this TypeScript file as it is, whatever started the parent (the bench, or vitest).
-    execArgv: ['--import', 'tsx'],
+    // tsx's loader runs this TypeScript file as it is, whatever started the parent (the bench, or vitest);
+    // the heap is the one Lambda gives the API function.
+    execArgv: [...lambdaHeapFlags(FUNCTION_MEMORY_MB.api), '--import', 'tsx'],
     env: {
       ...process.env,
       TABLE_NAME: tableName,

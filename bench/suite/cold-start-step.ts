@@ -7,6 +7,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import {
+  DEFAULT_FUNCTION_MEMORY_MB,
+  FUNCTION_MEMORY_MB,
+  type FunctionName,
+  lambdaHeapFlags,
+} from '../../infra/constructs/function-memory';
+import {
   PROJECT_BUNDLE_INJECT,
   PROJECT_BUNDLING,
   PROJECT_RUNTIME,
@@ -81,12 +87,13 @@ async function bundle(entry: string, outfile: string): Promise<number> {
 }
 
 /**
- * Milliseconds to import the bundle in a fresh `node` process without flags, as the stack runs it (no
- * NODE_OPTIONS: the bundle maps its stack traces itself, lazily).
+ * Milliseconds to import the bundle in a fresh `node` process started as Lambda's runtime starts it: with
+ * the heap flags of the function's memory (function-memory.ts), and no NODE_OPTIONS (the stack sets none:
+ * the bundle maps its stack traces itself, lazily).
  */
-function initMs(file: string): number {
+function initMs(file: string, heapFlags: readonly string[]): number {
   const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(String(performance.now() - t));`;
-  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+  const run = spawnSync(process.execPath, [...heapFlags, '--input-type=module', '-e', script], {
     env: { PATH: process.env.PATH, ...functionEnv },
     encoding: 'utf8',
   });
@@ -104,15 +111,20 @@ export async function coldStartStep(plan: Plan): Promise<Figure[]> {
     const functions = readdirSync(join(repoRoot, 'functions')).filter((name) =>
       existsSync(join(repoRoot, 'functions', name, 'handler.ts')),
     );
-    const bundles: { name: string; file: string; bytes: number }[] = [];
+    const bundles: { name: string; file: string; bytes: number; heapFlags: string[] }[] = [];
     for (const name of functions) {
       const file = join(outDir, name, 'index.mjs');
       bundles.push({
         name,
         file,
         bytes: await bundle(join(repoRoot, 'functions', name, 'handler.ts'), file),
+        heapFlags: lambdaHeapFlags(FUNCTION_MEMORY_MB[name as FunctionName] ?? DEFAULT_FUNCTION_MEMORY_MB),
       });
     }
+    const heapFlagsOf = new Map<string, string[]>([
+      [bare, lambdaHeapFlags(DEFAULT_FUNCTION_MEMORY_MB)],
+      ...bundles.map(({ file, heapFlags }) => [file, heapFlags] as [string, string[]]),
+    ]);
     const bar = progress(
       `cold start: bare handler and ${functions.length} functions × ${plan.coldStartRuns} fresh processes, interleaved`,
       plan.coldStartRuns,
@@ -122,7 +134,7 @@ export async function coldStartStep(plan: Plan): Promise<Figure[]> {
       [bare, ...bundles.map(({ file }) => file)],
       plan.coldStartRuns,
       (file) => {
-        const ms = initMs(file);
+        const ms = initMs(file, heapFlagsOf.get(file) ?? []);
         imports++;
         if (imports % (bundles.length + 1) === 0) bar.tick(imports / (bundles.length + 1));
         return ms;
@@ -146,7 +158,7 @@ export async function coldStartStep(plan: Plan): Promise<Figure[]> {
         {
           target: { op: '<=', value: 150 },
           targetOn: 'value',
-          how: `${how}; import of the bundle in a fresh \`node\` process (${process.version}; no flags: the stack sets no NODE_OPTIONS), timed inside it, ${plan.coldStartRuns} runs, interleaved with the bare handler's and the other functions' (one of each per round, the order rotated each round)`,
+          how: `${how}; import of the bundle in a fresh \`node\` process (${process.version}) with the heap flags Lambda's runtime gives the function's memory (the bare handler: those of ${DEFAULT_FUNCTION_MEMORY_MB} MB) and no NODE_OPTIONS, as the stack sets none, timed inside it, ${plan.coldStartRuns} runs, interleaved with the bare handler's and the other functions' (one of each per round, the order rotated each round)`,
         },
       ),
     ]);

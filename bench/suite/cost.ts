@@ -1,5 +1,6 @@
 // Step 8: the monthly AWS bill, from the per-operation figures the run measured (write and read units,
 // durations, bytes) and list prices. Pure: it reads figures and returns figures.
+import { FUNCTION_MEMORY_MB } from '../../infra/constructs/function-memory';
 import { tableSchema } from '../../shared/store/table-schema';
 import { type Figure, plainFigure } from './figures';
 
@@ -27,9 +28,9 @@ export const workload = {
   feedRequestsPerMonth: 1_000_000,
   /** Share of feed requests CloudFront answers from its cache (feeds say max-age=300). */
   cacheHitRate: 0.8,
-  /** Memory of the functions in infra/stacks/stateless-stack.ts. */
-  ingestMemoryGb: 1,
-  apiMemoryGb: 1,
+  /** Memory of the functions as deployed (infra/constructs/function-memory.ts), in GB. */
+  ingestMemoryGb: FUNCTION_MEMORY_MB.ingest / 1024,
+  apiMemoryGb: FUNCTION_MEMORY_MB.api / 1024,
   sqsBatchSize: 10,
   /** Invocations at once in the ingest bench: a file's share of an invocation's time is this / files/s. */
   ingestConcurrency: 4,
@@ -72,7 +73,7 @@ export function monthlyCost(inputs: CostInputs, events: number): CostLine[] {
         (ingestSeconds * workload.ingestMemoryGb +
           origin * (inputs.feedLatencyMs / 1000) * workload.apiMemoryGb) *
           prices.lambdaArmGbSecond,
-      basis: `${files / workload.sqsBatchSize} ingest invocations (${ingestSeconds.toFixed(0)} s at 1 GB) + ${origin} API invocations × ${inputs.feedLatencyMs} ms at 1 GB`,
+      basis: `${files / workload.sqsBatchSize} ingest invocations (${ingestSeconds.toFixed(0)} s at ${workload.ingestMemoryGb} GB) + ${origin} API invocations × ${inputs.feedLatencyMs} ms at ${workload.apiMemoryGb} GB`,
     },
     {
       service: 'SQS',

@@ -11,6 +11,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { tableSchema } from '../../shared/store/table-schema';
 import { type LogLevel, repoRoot } from '../stacks/config';
+import { DEFAULT_FUNCTION_MEMORY_MB } from './function-memory';
 import { leanSdkAliases } from './lean-sdk-clients';
 import type { TablePartitionAccess } from './table-access';
 
@@ -137,7 +138,7 @@ export class ProjectFunction extends nodejs.NodejsFunction {
       description: props.description,
       runtime: PROJECT_RUNTIME,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: props.memorySize ?? 512,
+      memorySize: props.memorySize ?? DEFAULT_FUNCTION_MEMORY_MB,
       timeout: props.timeout ?? Duration.seconds(10),
       role,
       logGroup,

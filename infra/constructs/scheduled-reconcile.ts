@@ -13,6 +13,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { OBJECT_MANIFEST_PREFIX } from '../../shared/store/keys';
 import { handlerEntry, type LogLevel } from '../stacks/config';
+import { FUNCTION_MEMORY_MB } from './function-memory';
 import { type ImportedValue, ProjectFunction } from './project-function';
 import { eventSourceVisibility, queueWithDeadLetters } from './queues';
 
@@ -96,7 +97,7 @@ export class ScheduledReconcile extends Construct {
       entry: handlerEntry('reconcile'),
       description: 'Daily: compares the events bucket with the table and re-queues what differs',
       timeout: RECONCILE_TIMEOUT,
-      memorySize: 512,
+      memorySize: FUNCTION_MEMORY_MB.reconcile,
     });
     const fn = this.function;
     // A run that continues goes function → queue → function: a loop that Lambda's recursion detection stops

@@ -5,12 +5,13 @@ import { Duration } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { INGEST_BATCH_SIZE } from '../../shared/ingest/batched-store';
+import type { FunctionName } from '../constructs/function-memory';
 import { eventSourceVisibility } from '../constructs/queues';
 
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
 
 /** The handler entry of one function folder, e.g. `functions/api/handler.ts`. */
-export function handlerEntry(name: 'api' | 'admin' | 'ingest' | 'notify' | 'deliver' | 'reconcile'): string {
+export function handlerEntry(name: FunctionName): string {
   return resolve(repoRoot, 'functions', name, 'handler.ts');
 }
 

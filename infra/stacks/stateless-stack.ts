@@ -10,6 +10,7 @@ import type { Construct } from 'constructs';
 import { tableSchema } from '../../shared/store/table-schema';
 import { Cdn } from '../constructs/cdn';
 import { DailyNotifierSchedule } from '../constructs/daily-notifier';
+import { FUNCTION_MEMORY_MB } from '../constructs/function-memory';
 import { type ImportedValue, ProjectFunction } from '../constructs/project-function';
 import { grantRequeue, type RequeueTarget, ScheduledReconcile } from '../constructs/scheduled-reconcile';
 import { ServiceAlarms } from '../constructs/service-alarms';
@@ -80,7 +81,7 @@ export class StatelessStack extends Stack {
       entry: handlerEntry('ingest'),
       description: 'S3 event notifications (via SQS) to the events table',
       timeout: ingestTuning.timeout,
-      memorySize: 1024,
+      memorySize: FUNCTION_MEMORY_MB.ingest,
     })
       .bindTable(table, tableAccess.ingest)
       .bindEventObjectsRead(imported('EventsBucketArn'), config.eventPrefixes)
@@ -103,7 +104,7 @@ export class StatelessStack extends Stack {
       entry: handlerEntry('api'),
       description: 'Public reads: topics, feeds, events, on this day, OPML',
       timeout: Duration.seconds(10),
-      memorySize: 1024,
+      memorySize: FUNCTION_MEMORY_MB.api,
       environment: {
         ...(config.publicBaseUrl ? { PUBLIC_BASE_URL: config.publicBaseUrl } : {}),
         // A dynamic reference, resolved by CloudFormation at deploy: the key never appears in the template.
@@ -122,7 +123,7 @@ export class StatelessStack extends Stack {
       entry: handlerEntry('admin'),
       description: 'Operator reads: ingest stats and rejections',
       timeout: Duration.seconds(15),
-      memorySize: 512,
+      memorySize: FUNCTION_MEMORY_MB.admin,
     }).bindTable(table, tableAccess.admin);
 
     // Reconcile (daily, on demand) and reprocess (the admin function's POST /reprocess) re-queue objects.
@@ -141,7 +142,7 @@ export class StatelessStack extends Stack {
         entry: props.notifierEntry,
         description: 'Daily anniversary notifications to SNS and the webhook delivery queue',
         timeout: Duration.minutes(2),
-        memorySize: 512,
+        memorySize: FUNCTION_MEMORY_MB.notify,
         environment: { NOTIFY_TIME_ZONE: config.notifyTimeZone },
       })
         .bindTable(table, tableAccess.notifier)
@@ -159,7 +160,7 @@ export class StatelessStack extends Stack {
         entry: handlerEntry('deliver'),
         description: 'Signs and POSTs webhook digests from the delivery queue',
         timeout: DELIVERY_FUNCTION_TIMEOUT,
-        memorySize: 512,
+        memorySize: FUNCTION_MEMORY_MB.deliver,
         environment: {
           WEBHOOK_SEALING_PRIVATE_KEY: sealingKey.secretValue.unsafeUnwrap(),
           DELIVERY_QUEUE_URL: deliveryQueue.queueUrl,

@@ -3,6 +3,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CACHE_KEY_QUERY_STRINGS, FORWARDED_HOST_HEADER, WRITE_PATHS } from '../../infra/constructs/cdn';
+import { FUNCTION_MEMORY_MB } from '../../infra/constructs/function-memory';
 import { ADMIN_ROUTES, PUBLIC_ROUTES } from '../../infra/constructs/service-api';
 import { detectNotifierEntry, ingestTuning } from '../../infra/stacks/config';
 import { INGEST_METRICS } from '../../shared/ingest/ingest-metrics';
@@ -81,6 +82,22 @@ describe('project functions', () => {
       const logGroupId = ((fn.LoggingConfig as Props).LogGroup as { Ref: string }).Ref;
       expect(resourceOf(template, 'AWS::Logs::LogGroup', logGroupId).props.RetentionInDays).toBe(30);
     }
+  });
+
+  it('have the memory that the local processes size their heap for (FUNCTION_MEMORY_MB)', () => {
+    const { stateless } = withNotifier;
+    const reconcileId = stateless.getLogicalId(
+      stateless.reconcile.function.node.defaultChild as Parameters<typeof stateless.getLogicalId>[0],
+    );
+    const memoryOf = (fnId: string) => resourceOf(template, 'AWS::Lambda::Function', fnId).props.MemorySize;
+    expect({
+      ingest: memoryOf(fnIds.ingest),
+      api: memoryOf(fnIds.api),
+      admin: memoryOf(fnIds.admin),
+      notify: memoryOf(fnIds.notifier),
+      deliver: memoryOf(fnIds.delivery),
+      reconcile: memoryOf(reconcileId),
+    }).toEqual(FUNCTION_MEMORY_MB);
   });
 
   it('set PUBLIC_BASE_URL on the API function only when the publicBaseUrl context is set', () => {
