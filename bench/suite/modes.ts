@@ -58,8 +58,11 @@ export function planFor(args: readonly string[]): Plan {
     ...common,
     sizes: mode === 'full' ? [10_000, 100_000, 1_000_000] : [10_000, 100_000],
     parseRounds: 7,
-    // 3 slices of 800: two rounds of the four concurrent batches each (ROUND_FILES).
-    ingestFiles: 2_400,
+    // 5 slices of 800: two rounds of the four concurrent batches each (ROUND_FILES). Within one run the
+    // slices' rates spread by up to 25 % on this shared machine, so a median of 3 moved with one slow slice
+    // (docs/benchmarks.md, 2026-12-02 from 14:08); 5 cost about 12 s more. 5,600 files with the warm-up.
+    ingestFiles: 4_000,
+    ingestRepeats: 5,
     warmupRequests: 20,
     latencyRequests: 60,
     latencyRounds: 5,
