@@ -4,6 +4,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_STACK_HEAP_FLAGS } from '../../infra/constructs/function-memory';
 import { parseEventObject } from '../../shared/parse';
 import { corpusFiles, corpusSkipMessage, hasCorpus, readCorpusFile } from '../support/corpus';
 import { freePort } from '../support/local-stack';
@@ -33,14 +34,21 @@ interface Stats {
   rejected: number;
 }
 
-/** `npm start` as its own process group, so that SIGKILL to the group takes tsx, node and the dynalite child. */
+/**
+ * `npm start` (its heap flags too) as its own process group, so that SIGKILL to the group takes tsx, node and
+ * the dynalite child.
+ */
 function startStack(env: Record<string, string>, output: string[]): ChildProcess {
-  const child = spawn(join(repoRoot, 'node_modules', '.bin', 'tsx'), ['infra/local/main.ts'], {
-    cwd: repoRoot,
-    env: { ...process.env, ...env },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    join(repoRoot, 'node_modules', '.bin', 'tsx'),
+    [...LOCAL_STACK_HEAP_FLAGS, 'infra/local/main.ts'],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, ...env },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
   return child;
