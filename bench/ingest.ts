@@ -1,4 +1,5 @@
-// Ingest through the real handler on dynalite + s3rver (npx tsx bench/ingest.ts [files]): DynamoDB requests
+// Ingest through the real handler on dynalite + s3rver (npx tsx bench/ingest.ts [files]), in a process with the
+// ingest function's heap flags: DynamoDB requests
 // and write units per new single-event file with 3 topics, and files/s against a same-run floor of the
 // same files' S3 GetObject alone. Figures are medians over repeated runs (the machine is shared and noisy).
 import { readFileSync } from 'node:fs';
@@ -12,6 +13,10 @@ import { type CorpusFile, corpusFiles, hasCorpus } from '../test/support/corpus'
 import { startIngestRig } from '../test/support/local-aws';
 import { deliverInBatches, s3Message, sqsEvent } from '../test/support/sqs';
 import { sliceOfWholeRounds, timeSlice, WARMUP_FILES } from './suite/ingest-step';
+import { rerunWithHeapFlags } from './suite/lambda-heap';
+
+// The handler runs in this process: give it the ingest function's heap, as Lambda does.
+rerunWithHeapFlags();
 
 const REPEATS = 3;
 /** Concurrent handler invocations, as an SQS event source runs several pollers. */

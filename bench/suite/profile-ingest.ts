@@ -18,7 +18,11 @@ import { corpusFiles, corpusSkipMessage, hasCorpus } from '../../test/support/co
 import { startIngestRig } from '../../test/support/local-aws';
 import { deliverInBatches, s3Message } from '../../test/support/sqs';
 import { WARMUP_FILES } from './ingest-step';
+import { rerunWithHeapFlags } from './lambda-heap';
 import { cpuSeconds } from './process-cpu';
+
+// The handler runs in this process: give it the ingest function's heap, as Lambda does.
+rerunWithHeapFlags();
 
 if (!hasCorpus) {
   console.error(corpusSkipMessage);
