@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { FUNCTION_MEMORY_MB, lambdaHeapFlags } from '../infra/constructs/function-memory';
+import { INGEST_HEAP_FLAGS } from '../infra/constructs/function-memory';
 import { costFigures } from './suite/cost';
 import { buildResults, type Figure, formatTable, shapeProblems } from './suite/figures';
 import { corpusName } from './suite/inputs';
@@ -21,10 +21,7 @@ const steps = ['parse', 'ingest', 'stores', 'cold-start'];
  * heap Lambda gives that function (function-memory.ts). The stores step drives the stack and the loads; the
  * API it measures runs in processes of its own (api-process.ts), and cold start starts its own.
  */
-const STEP_HEAP_FLAGS: Record<string, string[]> = {
-  parse: lambdaHeapFlags(FUNCTION_MEMORY_MB.ingest),
-  ingest: lambdaHeapFlags(FUNCTION_MEMORY_MB.ingest),
-};
+const STEP_HEAP_FLAGS: Record<string, string[]> = { parse: INGEST_HEAP_FLAGS, ingest: INGEST_HEAP_FLAGS };
 const only = args
   .find((arg) => arg.startsWith('--only='))
   ?.slice('--only='.length)

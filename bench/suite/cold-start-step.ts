@@ -111,20 +111,21 @@ export async function coldStartStep(plan: Plan): Promise<Figure[]> {
     const functions = readdirSync(join(repoRoot, 'functions')).filter((name) =>
       existsSync(join(repoRoot, 'functions', name, 'handler.ts')),
     );
-    const bundles: { name: string; file: string; bytes: number; heapFlags: string[] }[] = [];
+    // Each bundle's import runs under the heap flags of its function's memory; the bare handler's, the default's.
+    const heapFlagsOf = new Map([[bare, lambdaHeapFlags(DEFAULT_FUNCTION_MEMORY_MB)]]);
+    const bundles: { name: string; file: string; bytes: number }[] = [];
     for (const name of functions) {
       const file = join(outDir, name, 'index.mjs');
       bundles.push({
         name,
         file,
         bytes: await bundle(join(repoRoot, 'functions', name, 'handler.ts'), file),
-        heapFlags: lambdaHeapFlags(FUNCTION_MEMORY_MB[name as FunctionName] ?? DEFAULT_FUNCTION_MEMORY_MB),
       });
+      heapFlagsOf.set(
+        file,
+        lambdaHeapFlags(FUNCTION_MEMORY_MB[name as FunctionName] ?? DEFAULT_FUNCTION_MEMORY_MB),
+      );
     }
-    const heapFlagsOf = new Map<string, string[]>([
-      [bare, lambdaHeapFlags(DEFAULT_FUNCTION_MEMORY_MB)],
-      ...bundles.map(({ file, heapFlags }) => [file, heapFlags] as [string, string[]]),
-    ]);
     const bar = progress(
       `cold start: bare handler and ${functions.length} functions × ${plan.coldStartRuns} fresh processes, interleaved`,
       plan.coldStartRuns,

@@ -73,7 +73,7 @@ export function monthlyCost(inputs: CostInputs, events: number): CostLine[] {
         (ingestSeconds * workload.ingestMemoryGb +
           origin * (inputs.feedLatencyMs / 1000) * workload.apiMemoryGb) *
           prices.lambdaArmGbSecond,
-      basis: `${files / workload.sqsBatchSize} ingest invocations (${ingestSeconds.toFixed(0)} s at ${workload.ingestMemoryGb} GB) + ${origin} API invocations × ${inputs.feedLatencyMs} ms at ${workload.apiMemoryGb} GB`,
+      basis: `${files / workload.sqsBatchSize} ingest invocations (${ingestSeconds.toFixed(0)} s at ${workload.ingestMemoryGb.toFixed(2)} GB) + ${origin} API invocations × ${inputs.feedLatencyMs} ms at ${workload.apiMemoryGb.toFixed(2)} GB`,
     },
     {
       service: 'SQS',

@@ -43,8 +43,11 @@ export function lambdaHeapFlags(memoryMb: number): string[] {
   ];
 }
 
+/** The ingest function's: for every local process that runs its batches. */
+export const INGEST_HEAP_FLAGS = lambdaHeapFlags(FUNCTION_MEMORY_MB.ingest);
+
 /**
  * The flags of the local stack's one process (`npm start`, package.json), which runs every handler: the
  * ingest function's, whose batches are the heaviest work it does.
  */
-export const LOCAL_STACK_HEAP_FLAGS = lambdaHeapFlags(FUNCTION_MEMORY_MB.ingest);
+export const LOCAL_STACK_HEAP_FLAGS = INGEST_HEAP_FLAGS;
